@@ -1,0 +1,68 @@
+"""The FastAPI app: `python -m uvicorn app:app`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from bot.config import Settings, get_settings
+from bot.logging import setup_logging
+from bot.queue import InProcessQueue
+from bot.services import Services, build_services
+from bot.webhook import router as webhook_router
+from bot.worker import EventProcessor
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    settings = settings or (services.settings if services else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        setup_logging(settings.log_level)
+        built = services or build_services(settings)
+        processor = EventProcessor(built)
+        queue = InProcessQueue(processor.handle, partitions=settings.worker_partitions)
+        queue.start()
+        app.state.services, app.state.queue, app.state.processor = built, queue, processor
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(built.knowledge.watch(stop)) if settings.watch_knowledge else None
+        try:
+            yield
+        finally:
+            stop.set()
+            await queue.stop()
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
+            await built.close()
+
+    app = FastAPI(title="LINE civic assistant", lifespan=lifespan)
+    app.include_router(webhook_router)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        checks: dict[str, str] = {}
+        svc: Services = app.state.services
+        for name, probe in (("store", svc.store.ping), ("database", svc.db.ping)):
+            try:
+                await asyncio.wait_for(probe(), timeout=2)
+                checks[name] = "ok"
+            except Exception as exc:  # noqa: BLE001 - any failure means not ready
+                checks[name] = f"error: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+    return app
+
+
+app = create_app()

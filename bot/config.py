@@ -1,0 +1,58 @@
+"""The environment contract (see README): every setting the bot reads, in one place."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge" / "offices" / "tha_cha_lung"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    line_channel_secret: SecretStr | None = None
+    line_channel_access_token: SecretStr | None = None
+    line_api_base_url: str = "https://api.line.me"
+    line_data_api_base_url: str = "https://api-data.line.me"
+
+    database_url: str = f"sqlite+aiosqlite:///{REPO_ROOT / 'data' / 'bot.sqlite3'}"
+    redis_url: str | None = None
+    public_base_url: str = "http://localhost:8000"
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
+    watch_knowledge: bool = True
+
+    sms_provider: Literal["console", "http", "thaibulksms"] = "console"
+    sms_gateway_url: str | None = None
+    sms_api_key: SecretStr | None = None
+    sms_api_secret: SecretStr | None = None
+    sms_sender: str = "OTP"
+
+    storage_dir: Path = REPO_ROOT / "data" / "uploads"
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+
+    timezone: str = "Asia/Bangkok"
+    worker_partitions: int = Field(default=16, ge=1, le=1024)
+    dedupe_ttl_seconds: int = 24 * 3600
+    session_ttl_seconds: int = 30 * 24 * 3600
+    draft_ttl_days: int = 30
+    log_level: str = "INFO"
+
+    @property
+    def line_configured(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def channel_secret(self) -> str:
+        return self.line_channel_secret.get_secret_value() if self.line_channel_secret else ""
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

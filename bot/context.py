@@ -1,0 +1,61 @@
+"""Everything a dialog step may look at during one turn, typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.events import EventKind, InboundEvent
+from bot.postback import Postback
+from bot.sessions import Session
+from knowledge.snapshot import KnowledgeSnapshot
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+class Understanding(Protocol):
+    """What the NLU tells a dialog about a text (see bot/nlu)."""
+
+    intent: str
+    service: str | None
+    confidence: float
+    entities: Any
+    alternatives: Any
+
+
+@dataclass
+class TurnContext:
+    event: InboundEvent
+    session: Session
+    knowledge: KnowledgeSnapshot
+    services: Services
+    now: datetime
+    nlu: Understanding | None = None
+    postback: Postback | None = None
+    notes: dict[str, Any] = field(default_factory=dict)  # per-turn scratch shared by middleware
+
+    @property
+    def text(self) -> str:
+        return (self.event.text or "").strip() if self.event.kind is EventKind.text else ""
+
+    @property
+    def intent(self) -> str | None:
+        return self.nlu.intent if self.nlu else None
+
+    @property
+    def service_id(self) -> str | None:
+        """The service this turn is about: said now, in a postback, or still in focus."""
+        if self.postback and self.postback.get("s") in self.knowledge.services:
+            return self.postback.get("s")
+        if self.nlu and self.nlu.service in self.knowledge.services:
+            return self.nlu.service
+        focus = self.session.focus_service
+        return focus if focus in self.knowledge.services else None
+
+    def msg(self, key: str, /, **values: object) -> str:
+        """A message from knowledge/…/messages, with office details always available."""
+        office = self.knowledge.office
+        base = {"office_name": office.name, "office_short_name": office.short_name, "office_phone": office.phone}
+        return self.knowledge.message(key, **{**base, **values})

@@ -1,0 +1,95 @@
+"""Route one event to one dialog, in a fixed, written-down order.
+
+1. Events that are not conversation (unfollow, unsend, beacon, …): no answer.
+   A chat handed to an officer: the bot stays silent.
+2. Global interrupts: cancel, menu, talk to a person — work in any state.
+3. The active dialog's handler for its current step.
+4. Entry points of the dialogs in REGISTRY order (postback action, then NLU intent).
+5. The active dialog's own fallback (re-ask its question).
+6. The default dialog (FAQ, "did you mean…", offer a person).
+Any exception becomes one Thai apology; the session is then left as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import TurnContext
+from bot.events import EventKind
+from bot.logging import mask_id
+from bot.postback import Postback
+from bot.replies import Reply
+from dialogs import DEFAULT, GLOBAL_INTERRUPTS, REGISTRY, SYSTEM_EVENTS, by_name
+from dialogs.base import Dialog, Transition
+
+log = logging.getLogger(__name__)
+
+SILENT_KINDS = {
+    EventKind.unfollow, EventKind.leave, EventKind.member_left, EventKind.unsend,
+    EventKind.video_play_complete, EventKind.beacon, EventKind.account_link, EventKind.things,
+    EventKind.other, EventKind.join, EventKind.member_joined,
+}
+
+
+class Dispatcher:
+    async def dispatch(self, ctx: TurnContext) -> list[Reply]:
+        event = ctx.event
+        system = SYSTEM_EVENTS.get(event.kind)
+        if system is not None:
+            return await self._run_start(ctx, system)
+        if event.kind in SILENT_KINDS:
+            log.debug("no answer for %s from %s", event.kind, mask_id(event.user_id))
+            return []
+        if ctx.session.handoff:
+            return []  # an officer has this chat; the console shows the message
+        ctx.postback = Postback.unpack(event.postback_data) if event.kind is EventKind.postback else None
+        if ctx.text:
+            ctx.nlu = ctx.services.nlu.parse(ctx.text)
+            ctx.session.last_intent = ctx.nlu.intent
+
+        for dialog in GLOBAL_INTERRUPTS:
+            if dialog.wants(ctx):
+                return await self._run_start(ctx, dialog)
+
+        active = by_name(ctx.session.dialog) if ctx.session.dialog else None
+        if active is not None and ctx.session.step in active.steps:
+            data = active.load(ctx.session.data)
+            transition = await active.steps[ctx.session.step](ctx, data)
+            if transition is not None:
+                return self._apply(ctx, active, transition, data)
+
+        if active is None or active.allow_reentry:
+            for dialog in REGISTRY:
+                if dialog.wants(ctx):
+                    return await self._run_start(ctx, dialog)
+
+        if active is not None and active.fallback is not None:
+            data = active.load(ctx.session.data)
+            transition = await active.fallback(ctx, data)
+            if transition is not None:
+                return self._apply(ctx, active, transition, data)
+        return await self._run_start(ctx, DEFAULT)
+
+    async def _run_start(self, ctx: TurnContext, dialog: Dialog) -> list[Reply]:  # type: ignore[type-arg]
+        data = dialog.fresh()
+        transition = await dialog.start(ctx, data)
+        return self._apply(ctx, dialog, transition, data)
+
+    @staticmethod
+    def _apply(ctx: TurnContext, dialog: Dialog, transition: Transition, data: object) -> list[Reply]:  # type: ignore[type-arg]
+        session = ctx.session
+        if transition.next is None:
+            # A one-shot answer (fees, hours…) given in the middle of another flow leaves
+            # that flow where it was, so the citizen's next answer continues it.
+            if session.dialog == dialog.name:
+                session.end_dialog()
+        else:
+            if transition.next not in dialog.steps:
+                raise ValueError(f"dialog {dialog.name} has no step {transition.next!r}")
+            session.dialog = dialog.name
+            session.step = transition.next
+            new_data = transition.data if transition.data is not None else data
+            session.data = new_data.model_dump(mode="json")  # type: ignore[attr-defined]
+        if transition.handoff:
+            session.handoff = True
+        return transition.replies

@@ -1,0 +1,185 @@
+"""Our own inbound event: SDK models stop at this boundary.
+
+The webhook converts each LINE event (parsed by line-bot-sdk v3) into an
+`InboundEvent`; internal sources (payment callbacks, officer actions) create
+them directly, so one dispatcher handles everything.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from linebot.v3.webhooks import (
+    Event,
+    FileMessageContent,
+    LocationMessageContent,
+    MessageEvent,
+    PostbackEvent,
+    StickerMessageContent,
+    TextMessageContent,
+)
+from pydantic import BaseModel, ConfigDict
+
+log = logging.getLogger(__name__)
+
+
+class EventKind(StrEnum):
+    text = "text"
+    image = "image"
+    video = "video"
+    audio = "audio"
+    file = "file"
+    location = "location"
+    sticker = "sticker"
+    postback = "postback"
+    follow = "follow"
+    unfollow = "unfollow"
+    join = "join"
+    leave = "leave"
+    member_joined = "memberJoined"
+    member_left = "memberLeft"
+    unsend = "unsend"
+    video_play_complete = "videoPlayComplete"
+    beacon = "beacon"
+    account_link = "accountLink"
+    things = "things"
+    other = "other"  # any type LINE adds later: accepted, logged, ignored
+    # internal events, created by our own components
+    case_update = "case_update"
+    payment_confirmed = "payment_confirmed"
+
+
+MESSAGE_KINDS = {"text", "image", "video", "audio", "file", "location", "sticker"}
+MEDIA_KINDS = {EventKind.image, EventKind.video, EventKind.audio, EventKind.file}
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    title: str | None = None
+    address: str | None = None
+    latitude: float
+    longitude: float
+
+
+class InboundEvent(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    kind: EventKind
+    line_type: str  # the type string LINE sent, kept for logs of unknown kinds
+    source_type: str = "user"  # user | group | room | internal
+    user_id: str | None = None
+    chat_id: str | None = None  # group or room id
+    reply_token: str | None = None
+    timestamp_ms: int = 0
+    is_redelivery: bool = False
+    text: str | None = None
+    postback_data: str | None = None
+    postback_params: dict[str, str] | None = None
+    message_id: str | None = None
+    content_external_url: str | None = None  # image/video sent by URL instead of LINE storage
+    file_name: str | None = None
+    file_size: int | None = None
+    location: Location | None = None
+    sticker_keywords: tuple[str, ...] = ()
+    payload: dict[str, Any] | None = None  # internal events' data
+
+    @property
+    def user_key(self) -> str:
+        """The conversation this event belongs to: ordering and sessions are per key."""
+        if self.source_type in {"group", "room"}:
+            return f"{self.source_type}:{self.chat_id}:{self.user_id or '-'}"
+        return f"user:{self.user_id or '-'}"
+
+    @property
+    def reply_to(self) -> str | None:
+        """The LINE id a push must target (the group for group chats)."""
+        return self.chat_id if self.source_type in {"group", "room"} else self.user_id
+
+
+def _source_fields(source: dict[str, Any] | None) -> dict[str, Any]:
+    source = source or {}
+    kind = source.get("type", "user")
+    return {
+        "source_type": kind,
+        "user_id": source.get("userId"),
+        "chat_id": source.get("groupId") or source.get("roomId"),
+    }
+
+
+def _common_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    delivery = raw.get("deliveryContext") or {}
+    return {
+        # LINE always sends webhookEventId; a hand-made body without one still gets a unique id
+        "event_id": str(raw.get("webhookEventId") or uuid.uuid4()),
+        "line_type": str(raw.get("type", "")),
+        "reply_token": raw.get("replyToken"),
+        "timestamp_ms": int(raw.get("timestamp") or 0),
+        "is_redelivery": bool(delivery.get("isRedelivery", False)),
+        **_source_fields(raw.get("source")),
+    }
+
+
+def _kind_of(line_type: str) -> EventKind:
+    try:
+        return EventKind(line_type)
+    except ValueError:
+        return EventKind.other
+
+
+def convert(raw: dict[str, Any]) -> InboundEvent:
+    """Parse one raw webhook event with the SDK and convert it; never raises on odd input."""
+    fields = _common_fields(raw)
+    try:
+        sdk_event = Event.from_dict(raw)
+    except Exception:  # noqa: BLE001 - LINE adds types before the SDK knows them
+        sdk_event = None
+    if isinstance(sdk_event, MessageEvent):
+        return _from_message(sdk_event.message, raw, fields)
+    if isinstance(sdk_event, PostbackEvent):
+        return InboundEvent(
+            kind=EventKind.postback,
+            postback_data=sdk_event.postback.data,
+            postback_params=dict(sdk_event.postback.params or {}),
+            **fields,
+        )
+    if sdk_event is None and raw.get("type") == "message":
+        # a message type the SDK does not know yet (or a body it rejects): keep what we can
+        message = raw.get("message") or {}
+        kind = _kind_of(str(message.get("type", "")))
+        kind = kind if kind.value in MESSAGE_KINDS else EventKind.other
+        location = None
+        if kind is EventKind.location and {"latitude", "longitude"} <= message.keys():
+            location = Location(
+                title=message.get("title"), address=message.get("address"),
+                latitude=float(message["latitude"]), longitude=float(message["longitude"]),
+            )
+        return InboundEvent(
+            kind=kind, message_id=message.get("id"), text=message.get("text"), location=location,
+            file_name=message.get("fileName"), file_size=message.get("fileSize"), **fields,
+        )
+    return InboundEvent(kind=_kind_of(fields["line_type"]), payload=None, **fields)
+
+
+def _from_message(message: Any, raw: dict[str, Any], fields: dict[str, Any]) -> InboundEvent:
+    kind = _kind_of(str(message.type))
+    extra: dict[str, Any] = {"message_id": message.id}
+    if isinstance(message, TextMessageContent):
+        extra["text"] = message.text
+    elif isinstance(message, LocationMessageContent):
+        extra["location"] = Location(
+            title=message.title, address=message.address,
+            latitude=float(message.latitude), longitude=float(message.longitude),
+        )
+    elif isinstance(message, FileMessageContent):
+        extra.update(file_name=message.file_name, file_size=message.file_size)
+    elif isinstance(message, StickerMessageContent):
+        extra["sticker_keywords"] = tuple(message.keywords or ())
+        extra["text"] = message.text
+    provider = getattr(message, "content_provider", None)
+    if provider is not None and provider.type == "external":
+        extra["content_external_url"] = provider.original_content_url
+    return InboundEvent(kind=kind, **extra, **fields)

@@ -1,0 +1,70 @@
+"""FAQ retrieval: cosine similarity between the message and each FAQ entry's example questions.
+
+Same word + character n-gram TF-IDF as the classifier, but with its own vocabulary and
+IDF fitted on the FAQ questions, so words that distinguish one FAQ from another weigh most.
+The question matrix is tiny (tens of questions), kept dense and transposed so scoring a
+message is one row gather and one dot product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.nlu.classifier import FloatArray, Vectoriser, featurise
+from bot.nlu.normalise import normalise
+from bot.nlu.tokenise import Tokeniser
+from knowledge.schema import FaqEntry
+
+# Penalty when the FAQ is about another service than the one detected in the message.
+OTHER_SERVICE_FACTOR = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class FaqHit:
+    faq_id: str
+    score: float
+
+
+class FaqMatcher:
+    def __init__(self, entries: Sequence[FaqEntry], tokeniser: Tokeniser) -> None:
+        self._ids: list[str] = []
+        self._services: list[str | None] = []
+        docs = []
+        for entry in entries:
+            for question in entry.questions:
+                docs.append(featurise(tokeniser.tokens(normalise(question)), tokeniser))
+                self._ids.append(entry.id)
+                self._services.append(entry.service)
+        self._service_of = np.array(self._services, dtype=object)
+        self._vec = Vectoriser(tokeniser)
+        self._matrix_t: FloatArray = np.zeros((0, 0))
+        if not docs:
+            return
+        self._vec.fit(docs)
+        dense = np.zeros((len(self._vec.vocab), len(docs)))
+        for j, doc in enumerate(docs):
+            idx, vals = self._vec.transform(doc)
+            v = np.asarray(vals)
+            dense[idx, j] = v / np.linalg.norm(v)
+        self._matrix_t = dense
+
+    def __len__(self) -> int:
+        return len(set(self._ids))
+
+    def best(self, doc: tuple[list[str], list[str]], service: str | None = None) -> FaqHit | None:
+        """The best-matching FAQ entry for an already featurised message, or None."""
+        if not self._ids:
+            return None
+        idx, vals = self._vec.transform(doc)
+        if not idx:
+            return None
+        v = np.asarray(vals)
+        sims = (v / np.linalg.norm(v)) @ self._matrix_t[np.asarray(idx)]
+        if service is not None:
+            same = np.equal(self._service_of, None) | np.equal(self._service_of, service)
+            sims = np.where(same, sims, sims * OTHER_SERVICE_FACTOR)
+        j = int(np.argmax(sims))
+        return FaqHit(self._ids[j], float(sims[j]))

@@ -1,0 +1,94 @@
+"""Text clean-up shared by training and parsing.
+
+Two levels:
+
+* `clean` keeps every character that carries data (digits, dashes, letters' case) and is
+  what the entity extractors see: NFC, no zero-width characters, Thai digits as Arabic,
+  folded whitespace.
+* `normalise` is for matching: on top of `clean` it fixes Thai vowel/tone order,
+  lowercases Latin, collapses elongations ("ครับบบบ", "มากกกก", "!!!"), turns laughter
+  ("5555", "ฮ่าๆๆ", 😂) into one token and isolates emoji so they become tokens.
+
+Training examples and user messages go through the same function, so a rule added
+here never creates a train/serve mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pythainlp.util import normalize as thai_normalize
+
+LAUGHTER = "555"
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Thai digits ๐-๙ -> 0-9, and full-width/odd spaces -> plain space.
+_TRANSLATE = {0x0E50 + i: ord(str(i)) for i in range(10)} | _ZERO_WIDTH
+_TRANSLATE |= dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u3000\t\r\n"), ord(" "))
+
+_SPACES = re.compile(r" {2,}")
+
+# Emoji: pictographs, dingbats, symbols, flags. Variation selectors, skin tones and the
+# zero-width joiner only decorate the previous emoji, so they are dropped.
+_EMOJI_DECORATION = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\u200d\u20e3]")
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u2190-\u21ff\u3297\u3299]"
+)
+_LAUGH_EMOJI = frozenset("😂🤣😆😹😅😄😁")
+
+# Laughter: 555… is Thai "hahaha" ("ห้า" = five). A 5-run inside a longer number or
+# followed by บาท is an amount, not a laugh.
+_LAUGH_5 = re.compile(r"(?<![\d.,])5{3,}(?![\d.,]|\s*บาท)")
+_LAUGH_HA = re.compile(r"(?:ฮ่?[าะ]\s*){2,}|ฮ่?[าะ]ๆ+|(?:ha){2,}h?|(?:ฮิ){2,}|อิอิ+", re.IGNORECASE)
+
+# Any letter typed three or more times in a row is elongation: Thai words never triple a
+# character, English words practically never do. Digits are data and are left alone.
+_ELONGATED = re.compile(r"([ก-ฮะ-ฺเ-ๅa-z!?.~])\1{2,}")
+_MAIYAMOK = re.compile(r"ๆ(?:\s*ๆ)+")
+# Doubled final consonant on polite particles ("ครับบ", "งับบ"); vowels are handled by
+# pythainlp's normalize.
+_PARTICLE_TAIL = re.compile(r"(ครั|คั|งั|คร้า|ค้า)บ{2,}")
+_REPEATED_TOKEN = re.compile(r"(?<!\S)(\S+)(?: \1)+(?= |$)")
+
+
+@lru_cache(maxsize=4096)
+def clean(text: str) -> str:
+    """Unicode-level clean-up that keeps data intact (used by the entity extractors)."""
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _space_emoji(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return f" {LAUGHTER} " if char in _LAUGH_EMOJI else f" {char} "
+
+
+@lru_cache(maxsize=4096)
+def normalise(text: str) -> str:
+    """Canonical form for classification and fuzzy matching.
+
+    >>> normalise("ครับบบบ  ๑๒๓ OTP ไม่มาาา 5555 😂😂")
+    'ครับ 123 otp ไม่มา 555'
+    """
+    text = clean(text)
+    if not text:
+        return ""
+    text = thai_normalize(text)  # vowel/tone order, duplicated marks, dangling marks
+    text = text.lower()
+    text = _EMOJI_DECORATION.sub("", text)
+    text = _EMOJI.sub(_space_emoji, text)
+    text = _LAUGH_5.sub(f" {LAUGHTER} ", text)
+    text = _LAUGH_HA.sub(f" {LAUGHTER} ", text)
+    text = _ELONGATED.sub(r"\1", text)
+    text = _PARTICLE_TAIL.sub(r"\1บ", text)
+    text = _MAIYAMOK.sub("ๆ", text)
+    # Two identical emoji/laughs in a row say no more than one.
+    text = _REPEATED_TOKEN.sub(r"\1", _SPACES.sub(" ", text).strip())
+    return text
+
+
+def compact(text: str) -> str:
+    """Normalised text without spaces: Thai users space words inconsistently."""
+    return normalise(text).replace(" ", "")

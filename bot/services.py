@@ -1,0 +1,79 @@
+"""Every long-lived component, built once at start-up and passed explicitly (no import-time singletons)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.config import Settings
+from bot.sessions import SessionStore
+from bot.store import KeyValueStore, create_store
+from bot.understanding import NluService
+from integrations.line.client import LineMessenger, NullMessenger, SdkLineMessenger
+from integrations.storage.db import Database
+from knowledge.store import KnowledgeStore
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: KeyValueStore
+    sessions: SessionStore
+    knowledge: KnowledgeStore
+    nlu: NluService
+    line: LineMessenger
+    db: Database
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    async def close(self) -> None:
+        await self.line.close()
+        await self.store.close()
+        await self.db.close()
+
+
+def build_line(settings: Settings) -> LineMessenger:
+    token = settings.line_channel_access_token
+    if token is None or not settings.line_configured:
+        log.warning(
+            "LINE is not configured (LINE_CHANNEL_SECRET / LINE_CHANNEL_ACCESS_TOKEN unset): "
+            "webhook calls are refused; `python -m bot chat` still works"
+        )
+        return NullMessenger()
+    return SdkLineMessenger(
+        token.get_secret_value(),
+        api_base_url=settings.line_api_base_url,
+        data_api_base_url=settings.line_data_api_base_url,
+    )
+
+
+def build_services(
+    settings: Settings,
+    *,
+    line: LineMessenger | None = None,
+    store: KeyValueStore | None = None,
+    knowledge: KnowledgeStore | None = None,
+    nlu: NluService | None = None,
+) -> Services:
+    """Build everything from settings; tests pass ready-made parts to skip slow set-up."""
+    store = store or create_store(settings.redis_url)
+    knowledge = knowledge or KnowledgeStore(settings.knowledge_dir)
+    if nlu is None:
+        nlu = NluService(knowledge.current)
+        knowledge.subscribe(nlu.rebuild)
+    return Services(
+        settings=settings,
+        store=store,
+        sessions=SessionStore(store, settings.session_ttl_seconds),
+        knowledge=knowledge,
+        nlu=nlu,
+        line=line or build_line(settings),
+        db=Database(settings.database_url),
+    )

@@ -1,0 +1,77 @@
+"""Drive the bot without LINE: same processor, same dispatcher, same rendering."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from bot.events import EventKind, InboundEvent, Location
+from bot.services import Services
+from bot.textview import Action, Screen, screen_of
+from bot.worker import EventProcessor
+from integrations.line.render import render_all
+
+
+class Simulator:
+    def __init__(self, services: Services, user_id: str = "Usimulator0000000000000000000000") -> None:
+        self.processor = EventProcessor(services)
+        self.user_id = user_id
+        self.last: Screen = Screen(text="", actions=[])
+        self._ids = itertools.count(1)
+
+    def _event(self, kind: EventKind, **fields: Any) -> InboundEvent:
+        return InboundEvent(
+            event_id=f"sim-{time.time_ns()}-{next(self._ids)}", kind=kind,
+            line_type="message" if kind.value in {"text", "image", "file", "location", "sticker"} else kind.value,
+            user_id=self.user_id, timestamp_ms=time.time_ns() // 1_000_000, **fields,
+        )
+
+    async def send(self, event: InboundEvent) -> Screen:
+        replies = await self.processor.turn(event)
+        self.last = screen_of(render_all(replies))
+        return self.last
+
+    async def text(self, text: str) -> Screen:
+        return await self.send(self._event(EventKind.text, text=text, message_id=str(next(self._ids))))
+
+    async def follow(self) -> Screen:
+        return await self.send(self._event(EventKind.follow))
+
+    async def postback(self, data: str) -> Screen:
+        return await self.send(self._event(EventKind.postback, postback_data=data))
+
+    async def image(self, message_id: str | None = None) -> Screen:
+        return await self.send(self._event(EventKind.image, message_id=message_id or str(next(self._ids))))
+
+    async def file(self, name: str, size: int, message_id: str | None = None) -> Screen:
+        return await self.send(self._event(
+            EventKind.file, message_id=message_id or str(next(self._ids)), file_name=name, file_size=size,
+        ))
+
+    async def location(self, latitude: float, longitude: float, address: str = "") -> Screen:
+        loc = Location(title=None, address=address or None, latitude=latitude, longitude=longitude)
+        return await self.send(self._event(EventKind.location, location=loc, message_id=str(next(self._ids))))
+
+    async def sticker(self) -> Screen:
+        return await self.send(self._event(EventKind.sticker, message_id=str(next(self._ids))))
+
+    async def pick(self, number: int) -> Screen:
+        """Tap choice `number` (1-based) of the last screen, as a citizen would."""
+        action = self.last.actions[number - 1]
+        return await self.tap(action)
+
+    async def choose(self, label_part: str) -> Screen:
+        """Tap the first choice whose label contains `label_part`."""
+        for action in self.last.actions:
+            if label_part in action.label:
+                return await self.tap(action)
+        raise LookupError(f"no choice containing {label_part!r} in {[a.label for a in self.last.actions]}")
+
+    async def tap(self, action: Action) -> Screen:
+        if action.data is not None:
+            return await self.postback(action.data)
+        if action.kind == "uri":
+            self.last = Screen(text=f"(เปิดลิงก์ {action.uri})", actions=self.last.actions)
+            return self.last
+        return await self.text(action.text or action.label)

@@ -1,0 +1,75 @@
+"""POST /callback: verify, parse, de-duplicate, enqueue, answer 200. Nothing else.
+
+LINE expects an answer within seconds and redelivers on failure, so no NLU,
+database or LINE call happens here: dialogs run on the queue after we answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from bot.events import convert
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+DEDUPE_PREFIX = "evt:"
+
+
+def signature_for(body: bytes, channel_secret: str) -> str:
+    digest = hmac.new(channel_secret.encode(), body, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def signature_valid(body: bytes, signature: str | None, channel_secret: str) -> bool:
+    if not signature or not channel_secret:
+        return False
+    return hmac.compare_digest(signature.encode(), signature_for(body, channel_secret).encode())
+
+
+def _events_of(body: bytes) -> list[dict[str, Any]] | None:
+    """The events list of a LINE webhook body, or None when the body is not one."""
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    events = payload.get("events")
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        return None
+    return events
+
+
+def _bad_request(reason: str) -> Response:
+    return JSONResponse({"message": reason}, status_code=400)
+
+
+@router.post("/callback")
+async def callback(request: Request) -> Response:
+    state = request.app.state
+    settings = state.services.settings
+    if not settings.line_configured:
+        return JSONResponse({"message": "LINE channel is not configured"}, status_code=503)
+    body = await request.body()
+    if not signature_valid(body, request.headers.get("x-line-signature"), settings.channel_secret):
+        return _bad_request("invalid signature")
+    raw_events = _events_of(body)
+    if raw_events is None:
+        return _bad_request("not a LINE webhook body")
+    store, queue, ttl = state.services.store, state.queue, settings.dedupe_ttl_seconds
+    for raw in raw_events:
+        event = convert(raw)
+        # Claim before enqueueing: a redelivery, or the same body twice at once, is handled once.
+        if await store.set_if_absent(DEDUPE_PREFIX + event.event_id, "1", ttl):
+            queue.put(event)
+        else:
+            log.info("duplicate event %s ignored (redelivery=%s)", event.event_id, event.is_redelivery)
+    return JSONResponse({})

@@ -1,0 +1,23 @@
+"""A new friend (follow event): greet and show the menu."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from bot.context import TurnContext
+from bot.replies import Text
+from dialogs.base import Dialog, Transition
+from dialogs.menu import menu_choices
+
+
+class Data(BaseModel):
+    pass
+
+
+async def start(ctx: TurnContext, data: Data) -> Transition:
+    ctx.session.end_dialog()  # a re-follow starts afresh
+    ctx.session.handoff = False
+    return Transition([Text(text=ctx.msg("greeting.follow"), choices=menu_choices(ctx))])
+
+
+DIALOG: Dialog[Data] = Dialog(name="welcome", data_type=Data, start=start)

@@ -1,0 +1,199 @@
+"""LINE Messaging API client on line-bot-sdk v3 (async), with LINE's delivery rules.
+
+- Reply with the reply token; an expired or used token (400) is reported so the
+  caller falls back to push.
+- Every push carries an X-Line-Retry-Key: one UUID per logical send, reused on
+  each retry, so LINE delivers it at most once. A 409 on a retried send means an
+  earlier attempt was accepted.
+- 5xx, 429 and timeouts are retried with exponential backoff and full jitter;
+  other 4xx are final.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+import aiohttp
+from linebot.v3.messaging import (
+    AsyncApiClient,
+    AsyncMessagingApi,
+    AsyncMessagingApiBlob,
+    Configuration,
+    Message,
+    PushMessageRequest,
+    ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
+)
+from linebot.v3.messaging.exceptions import ApiException
+
+from bot.logging import mask_id
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+LineMessage = dict[str, Any]
+
+
+class LineError(Exception):
+    def __init__(self, status: int | None, detail: str) -> None:
+        super().__init__(f"LINE API {status}: {detail}")
+        self.status = status
+        self.detail = detail
+
+
+class ReplyTokenInvalid(LineError):
+    """The reply token expired or was used already: push instead."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    request_timeout: float = 10.0
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.max_delay)
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))  # noqa: S311 - jitter
+
+
+class LineMessenger(Protocol):
+    async def reply(self, reply_token: str, messages: list[LineMessage]) -> None: ...
+    async def push(self, to: str, messages: list[LineMessage], retry_key: str | None = None) -> None: ...
+    async def show_loading(self, chat_id: str, seconds: int = 20) -> None: ...
+    async def get_content(self, message_id: str) -> tuple[bytes, str]: ...
+    async def close(self) -> None: ...
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, ApiException):
+        return exc.status is not None and (exc.status >= 500 or exc.status == 429)
+    return isinstance(exc, asyncio.TimeoutError | aiohttp.ClientError)
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    headers = getattr(exc, "headers", None)
+    value = headers.get("Retry-After") if headers else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _error(exc: BaseException) -> LineError:
+    if isinstance(exc, ApiException):
+        body = exc.body.decode() if isinstance(exc.body, bytes) else str(exc.body or exc.reason)
+        return LineError(exc.status, body[:300])
+    return LineError(None, repr(exc))
+
+
+class SdkLineMessenger:
+    """The real client. Two configurations: the API host and the data (content) host."""
+
+    def __init__(
+        self,
+        access_token: str,
+        api_base_url: str = "https://api.line.me",
+        data_api_base_url: str = "https://api-data.line.me",
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._api_client = AsyncApiClient(Configuration(host=api_base_url.rstrip("/"), access_token=access_token))
+        self._data_client = AsyncApiClient(
+            Configuration(host=data_api_base_url.rstrip("/"), access_token=access_token)
+        )
+        self._api = AsyncMessagingApi(self._api_client)
+        self._blob = AsyncMessagingApiBlob(self._data_client)
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+
+    async def _with_retries(self, what: str, call: Callable[[], Awaitable[T]], on_conflict_ok: bool) -> T | None:
+        for attempt in range(self._retry.attempts):
+            try:
+                return await call()
+            except Exception as exc:  # noqa: BLE001 - classified below
+                if isinstance(exc, ApiException) and exc.status == 409 and on_conflict_ok and attempt > 0:
+                    log.info("%s: 409 on retry, an earlier attempt was accepted", what)
+                    return None
+                if not _retryable(exc) or attempt == self._retry.attempts - 1:
+                    raise _error(exc) from exc
+                delay = self._retry.delay(attempt, _retry_after(exc))
+                log.warning("%s failed (%s), retry %d in %.2fs", what, _error(exc), attempt + 1, delay)
+                await self._sleep(delay)
+        return None  # pragma: no cover - the loop always returns or raises
+
+    async def reply(self, reply_token: str, messages: list[LineMessage]) -> None:
+        request = ReplyMessageRequest(replyToken=reply_token, messages=[Message.from_dict(m) for m in messages])
+
+        async def call() -> object:
+            return await self._api.reply_message(request, _request_timeout=self._retry.request_timeout)
+
+        try:
+            await self._with_retries("reply", call, on_conflict_ok=False)
+        except LineError as err:
+            if err.status == 400 and "reply token" in err.detail.lower():
+                raise ReplyTokenInvalid(err.status, err.detail) from err
+            raise
+
+    async def push(self, to: str, messages: list[LineMessage], retry_key: str | None = None) -> None:
+        key = retry_key or str(uuid.uuid4())  # one key for every attempt of this send
+        request = PushMessageRequest(to=to, messages=[Message.from_dict(m) for m in messages])
+
+        async def call() -> object:
+            return await self._api.push_message(
+                request, x_line_retry_key=key, _request_timeout=self._retry.request_timeout
+            )
+
+        await self._with_retries(f"push to {mask_id(to)}", call, on_conflict_ok=True)
+
+    async def show_loading(self, chat_id: str, seconds: int = 20) -> None:
+        request = ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=max(5, min(60, seconds - seconds % 5)))
+        try:
+            await self._api.show_loading_animation(request, _request_timeout=3)
+        except Exception as exc:  # noqa: BLE001 - cosmetic; never fail a turn for it
+            log.info("loading animation not shown: %s", _error(exc))
+
+    async def get_content(self, message_id: str) -> tuple[bytes, str]:
+        async def call() -> Any:
+            return await self._blob.get_message_content_with_http_info(
+                message_id, _request_timeout=self._retry.request_timeout
+            )
+
+        response = await self._with_retries("get content", call, on_conflict_ok=False)
+        if response is None:  # pragma: no cover
+            raise LineError(None, "no content")
+        content_type = (response.headers or {}).get("Content-Type", "application/octet-stream")
+        return bytes(response.data), str(content_type)
+
+    async def close(self) -> None:
+        await self._api_client.close()
+        await self._data_client.close()
+
+
+class NullMessenger:
+    """Used when LINE is not configured: the simulator and tests still run; sends are logged."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, list[LineMessage]]] = []
+
+    async def reply(self, reply_token: str, messages: list[LineMessage]) -> None:
+        self.sent.append((f"reply:{reply_token}", messages))
+
+    async def push(self, to: str, messages: list[LineMessage], retry_key: str | None = None) -> None:
+        self.sent.append((f"push:{to}", messages))
+
+    async def show_loading(self, chat_id: str, seconds: int = 20) -> None:
+        return None
+
+    async def get_content(self, message_id: str) -> tuple[bytes, str]:
+        raise LineError(None, "LINE is not configured")
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,85 @@
+"""Shared fixtures: real knowledge and NLU (built once), a fake LINE server, the app under test."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app import create_app
+from bot.config import DEFAULT_KNOWLEDGE_DIR, Settings
+from bot.services import Services, build_services
+from bot.simulator import Simulator
+from bot.store import MemoryStore
+from bot.understanding import NluService
+from integrations.line.fake import FakeLineServer
+from knowledge.store import KnowledgeStore
+from tests.factories import ACCESS_TOKEN, CHANNEL_SECRET
+
+_users = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def knowledge_store() -> KnowledgeStore:
+    return KnowledgeStore(DEFAULT_KNOWLEDGE_DIR)
+
+
+@pytest.fixture(scope="session")
+def nlu_service(knowledge_store: KnowledgeStore) -> NluService:
+    return NluService(knowledge_store.current)
+
+
+@pytest.fixture
+def user_id() -> str:
+    return f"U{next(_users):032x}"
+
+
+@pytest.fixture
+async def fake_line() -> AsyncIterator[FakeLineServer]:
+    server = await FakeLineServer().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, fake_line: FakeLineServer) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        line_channel_secret=CHANNEL_SECRET,
+        line_channel_access_token=ACCESS_TOKEN,
+        line_api_base_url=fake_line.base_url,
+        line_data_api_base_url=fake_line.base_url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+        storage_dir=tmp_path / "uploads",
+        watch_knowledge=False,
+        redis_url=None,
+    )
+
+
+@pytest.fixture
+def services(settings: Settings, knowledge_store: KnowledgeStore, nlu_service: NluService) -> Services:
+    return build_services(settings, store=MemoryStore(), knowledge=knowledge_store, nlu=nlu_service)
+
+
+@pytest.fixture
+async def app(services: Services) -> AsyncIterator[FastAPI]:
+    application = create_app(services=services)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot.test") as http:
+        yield http
+
+
+@pytest.fixture
+async def sim(services: Services) -> AsyncIterator[Simulator]:
+    yield Simulator(services)
+    await services.close()
