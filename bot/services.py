@@ -13,6 +13,7 @@ from bot.store import KeyValueStore, create_store
 from bot.understanding import NluService
 from integrations.line.client import LineMessenger, NullMessenger, SdkLineMessenger
 from integrations.storage.db import Database
+from integrations.storage.files import FileStore, LocalFileStore
 from knowledge.store import KnowledgeStore
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class Services:
     nlu: NluService
     line: LineMessenger
     db: Database
+    files: FileStore
     clock: Callable[[], datetime] = field(default=utc_now)
 
     async def close(self) -> None:
@@ -76,4 +78,5 @@ def build_services(
         nlu=nlu,
         line=line or build_line(settings),
         db=Database(settings.database_url),
+        files=LocalFileStore(settings.storage_dir),
     )

@@ -52,6 +52,9 @@ class Thresholds:
 # L2 strength of the two softmax regressions (per-sample mean loss).
 L2_INTENT = 3e-4
 L2_SERVICE = 3e-4
+# Bigrams and char n-grams seen in a single training sentence mostly memorise that
+# sentence; dropping them halves the model (and its training time) at no accuracy cost.
+MIN_DF = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +178,7 @@ class NluPipeline:
         docs = [_analyse(tokeniser, ex.text).doc for ex in kept]
         name_docs = [_analyse(tokeniser, name).doc for _, name in names]
         vectoriser = Vectoriser(tokeniser)
-        vectoriser.fit(docs + name_docs)
+        vectoriser.fit(docs + name_docs, min_df=MIN_DF)
         x = sparse_rows([vectoriser.transform(d) for d in docs + name_docs], len(vectoriser.vocab))
 
         intent_model = LinearModel.fit(x[: len(kept)], [ex.intent for ex in kept], l2=L2_INTENT)
