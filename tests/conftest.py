@@ -61,7 +61,8 @@ def settings(tmp_path: Path, fake_line: FakeLineServer) -> Settings:
 
 
 @pytest.fixture
-def services(settings: Settings, knowledge_store: KnowledgeStore, nlu_service: NluService) -> Services:
+async def services(settings: Settings, knowledge_store: KnowledgeStore, nlu_service: NluService) -> Services:
+    # async: the LINE client opens its connection pool on the running loop
     return build_services(settings, store=MemoryStore(), knowledge=knowledge_store, nlu=nlu_service)
 
 
@@ -83,3 +84,8 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 async def sim(services: Services) -> AsyncIterator[Simulator]:
     yield Simulator(services)
     await services.close()
+
+
+@pytest.fixture
+def other_user() -> str:
+    return f"U{next(_users):032x}"
