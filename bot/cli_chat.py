@@ -36,7 +36,9 @@ async def _command(sim: Simulator, line: str) -> bool:
         "/image": lambda: sim.image(),
         "/sticker": lambda: sim.sticker(),
         "/file": lambda: sim.file(args[0] if args else "document.pdf", int(args[1]) if len(args) > 1 else 100_000),
-        "/location": lambda: sim.location(float(args[0]), float(args[1])) if len(args) >= 2 else sim.location(14.8, 102.1),
+        "/location": lambda: sim.location(float(args[0]), float(args[1]))
+        if len(args) >= 2
+        else sim.location(14.8, 102.1),
     }
     if name not in handlers:
         _write(__doc__ or "")
@@ -48,6 +50,7 @@ async def _command(sim: Simulator, line: str) -> bool:
 
 async def run(settings: Settings, user_id: str) -> int:
     services = build_services(settings)
+    await services.db.migrate()  # Alembic upgrade head: applications are kept in the database
     sim = Simulator(services, user_id=user_id)
     interactive = sys.stdin.isatty()
     try:

@@ -65,7 +65,8 @@ def message_text(message: dict[str, Any], actions: list[Action]) -> str:
             _walk_flex(contents, lines, actions)
         return "\n".join(lines)
     if kind == "location":
-        return f"📍 {message.get('title')}\n{message.get('address')} ({message.get('latitude')}, {message.get('longitude')})"
+        where = f"({message.get('latitude')}, {message.get('longitude')})"
+        return f"📍 {message.get('title')}\n{message.get('address')} {where}"
     if kind in {"image", "video"}:
         return f"[{kind}] {message.get('originalContentUrl')}"
     if kind == "sticker":

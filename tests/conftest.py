@@ -17,6 +17,7 @@ from bot.simulator import Simulator
 from bot.store import MemoryStore
 from bot.understanding import NluService
 from integrations.line.fake import FakeLineServer
+from integrations.sms.fake import FakeSms
 from knowledge.store import KnowledgeStore
 from tests.factories import ACCESS_TOKEN, CHANNEL_SECRET
 
@@ -61,9 +62,17 @@ def settings(tmp_path: Path, fake_line: FakeLineServer) -> Settings:
 
 
 @pytest.fixture
-async def services(settings: Settings, knowledge_store: KnowledgeStore, nlu_service: NluService) -> Services:
+def fake_sms() -> FakeSms:
+    """The SMS gateway of the `services` under test: records every SMS (OTP codes), fails on demand."""
+    return FakeSms()
+
+
+@pytest.fixture
+async def services(
+    settings: Settings, knowledge_store: KnowledgeStore, nlu_service: NluService, fake_sms: FakeSms
+) -> Services:
     # async: the LINE client opens its connection pool on the running loop
-    return build_services(settings, store=MemoryStore(), knowledge=knowledge_store, nlu=nlu_service)
+    return build_services(settings, store=MemoryStore(), knowledge=knowledge_store, nlu=nlu_service, sms=fake_sms)
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ Command line: `python -m bot nlu` (see bot/nlu/cli.py).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from bot.nlu.data import load_training_data
 from bot.nlu.entities import (
     Amount,
     DateMention,
@@ -47,29 +49,25 @@ def pipeline_from_snapshot(snapshot: KnowledgeSnapshot) -> NluPipeline:
     return NluPipeline.train(snapshot.nlu_examples, list(snapshot.services.values()), snapshot.faq)
 
 
-def load_pipeline(path: str | Path | None = None) -> tuple[NluPipeline, str]:
-    """Train from the knowledge folder `path` (default $KNOWLEDGE_DIR / tha_cha_lung).
+def load_pipeline(path: str | Path | None = None, *, use_loader: bool = False) -> tuple[NluPipeline, str]:
+    """Train from the knowledge folder `path` (default $KNOWLEDGE_DIR, else tha_cha_lung,
+    else knowledge/national). Returns the pipeline and the data source used.
 
-    Prefers the knowledge loader's validated snapshot; when the loader is unavailable or
-    refuses the files (someone is mid-edit), falls back to the NLU's lenient reader so
-    the NLU can still be evaluated. Returns the pipeline and which source was used.
+    By default the NLU's own lenient reader is used (bot/nlu/data.py): it reads the same
+    files but only the parts the NLU needs, which keeps `python -m bot nlu` within its
+    2-second start-up, and it survives a colleague's half-edited file. With
+    `use_loader=True` the validated KnowledgeSnapshot is used, falling back to the
+    reader if the loader refuses the files.
     """
-    import logging
+    if use_loader:
+        try:
+            from knowledge.loader import load_knowledge
 
-    from bot.nlu.data import load_training_data, resolve_dirs
-
-    log = logging.getLogger(__name__)
-    try:
-        from knowledge.loader import load_knowledge
-
-        return pipeline_from_snapshot(load_knowledge(_loader_path(path))), "loader"
-    except Exception as exc:  # noqa: BLE001 - any loader problem: fall back, say why
-        log.warning("NLU: knowledge loader unavailable (%s); using the NLU reader", str(exc).splitlines()[0][:200])
-    data = load_training_data(path if path is not None else None)
-    _ = resolve_dirs  # documented fallback order lives in data.resolve_dirs
-    return NluPipeline.train(data.examples, data.services, data.faq), "nlu-reader"
-
-
-def _loader_path(path: str | Path | None) -> str | Path | None:
-    """The loader wants an office folder; a national-only folder makes it fail fast (→ fallback)."""
-    return path
+            return pipeline_from_snapshot(load_knowledge(path)), "loader"
+        except Exception as exc:
+            first_line = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+            logging.getLogger(__name__).warning(
+                "NLU: knowledge loader failed (%s); using the NLU reader", first_line
+            )
+    data = load_training_data(path)
+    return NluPipeline.train(data.examples, data.services, data.faq), "reader"

@@ -15,6 +15,8 @@ import math
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +24,7 @@ import scipy.sparse as sp
 
 from bot.nlu.tokenise import Tokeniser
 
-FloatArray = npt.NDArray[np.float64]
+FloatArray = npt.NDArray[np.floating[Any]]
 
 CHAR_NGRAMS = (2, 3, 4)
 # Relative weight of the two feature families after per-family L2 normalisation: words
@@ -51,12 +53,12 @@ def featurise(tokens: Sequence[str], tokeniser: Tokeniser | None = None) -> Doc:
             expanded.append(t)
     words += [f"w:{t}" for t in expanded]
     padded = ["<s>", *expanded, "</s>"]
-    words += [f"b:{a}|{b}" for a, b in zip(padded, padded[1:], strict=False)]
+    words += [f"b:{a}|{b}" for a, b in pairwise(padded)]
     if len(tokens) <= 2:
         # Very short messages ("ป้าย", "ยกเลิก") behave differently from sentences.
         words.append(f"len:{len(tokens)}")
     joined = "".join(tokens)
-    chars = [f"c:{joined[i:i + n]}" for n in CHAR_NGRAMS for i in range(len(joined) - n + 1)]
+    chars = [f"c:{joined[i : i + n]}" for n in CHAR_NGRAMS for i in range(len(joined) - n + 1)]
     if 0 < len(joined) < CHAR_NGRAMS[0]:
         chars.append(f"c:{joined}")
     return words, chars
@@ -65,10 +67,9 @@ def featurise(tokens: Sequence[str], tokeniser: Tokeniser | None = None) -> Doc:
 class Vectoriser:
     """Sublinear TF-IDF over the two feature families, each L2-normalised then weighted."""
 
-    def __init__(self, tokeniser: Tokeniser) -> None:
-        self.tokeniser = tokeniser
+    def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
-        self.idf: FloatArray = np.zeros(0)
+        self._idf: list[float] = []  # a list: indexing numpy arrays per feature is slower
 
     def fit(self, docs: Sequence[Doc], min_df: int = 1) -> None:
         """Learn vocabulary and IDF. Features seen in fewer than `min_df` documents are
@@ -80,16 +81,22 @@ class Vectoriser:
         kept = sorted(f for f, c in df.items() if c >= min_df or f.startswith("w:"))
         self.vocab = {f: i for i, f in enumerate(kept)}
         n = len(docs)
-        self.idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept])
+        self._idf = [math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept]
 
     def _block(self, feats: list[str], weight: float) -> tuple[list[int], list[float]]:
-        counts = Counter(f for f in feats if f in self.vocab)
+        vocab = self.vocab
+        counts: dict[int, int] = {}
+        for f in feats:
+            i = vocab.get(f)
+            if i is not None:
+                counts[i] = counts.get(i, 0) + 1
         if not counts:
             return [], []
-        idx = [self.vocab[f] for f in counts]
-        vals = [(1.0 + math.log(c)) * self.idf[i] for i, c in zip(idx, counts.values(), strict=True)]
-        norm = math.sqrt(sum(v * v for v in vals))
-        return idx, [weight * v / norm for v in vals]
+        idf = self._idf
+        idx = list(counts)
+        vals = [(1.0 + math.log(c)) * idf[i] if c > 1 else idf[i] for i, c in counts.items()]
+        scale = weight / math.sqrt(sum(v * v for v in vals))
+        return idx, [v * scale for v in vals]
 
     def transform(self, doc: Doc) -> tuple[list[int], list[float]]:
         wi, wv = self._block(doc[0], WORD_WEIGHT)
@@ -124,7 +131,12 @@ Objective = Callable[[FloatArray], tuple[float, FloatArray]]
 
 
 def _lbfgs(
-    fun: Objective, x0: FloatArray, max_iter: int = 150, memory: int = 5, tol: float = 1e-5, ftol: float = 1e-9
+    fun: Objective,
+    x0: FloatArray,
+    max_iter: int = 150,
+    memory: int = 5,
+    tol: float = 1e-5,
+    ftol: float = 1e-9,
 ) -> FloatArray:
     """Minimal L-BFGS with Armijo backtracking, for a smooth convex objective.
 
@@ -186,11 +198,9 @@ class LinearModel:
     bias: FloatArray
 
     def proba(self, idx: Sequence[int], vals: Sequence[float]) -> FloatArray:
-        if idx:
-            scores = np.asarray(vals) @ self.weights[np.asarray(idx)] + self.bias
-        else:
-            scores = self.bias
-        return _softmax(scores)
+        if not idx:
+            return _softmax(self.bias)
+        return _softmax(np.asarray(vals) @ self.weights[np.asarray(idx)] + self.bias)
 
     @classmethod
     def fit(

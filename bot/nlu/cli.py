@@ -3,6 +3,7 @@
     python -m bot nlu                       # stdin -> one JSON object per line (streaming)
     python -m bot nlu --eval FILE.tsv       # accuracy report (columns: intent, service, text)
     python -m bot nlu --knowledge DIR ...   # train from another knowledge folder
+    python -m bot nlu --loader ...          # train from the validated KnowledgeSnapshot
 
 Streaming mode answers each line as soon as it is read and flushes, so it can sit
 behind a pipe. An empty line is answered too, as {"intent": "unknown", …, "empty": true},
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections import Counter
@@ -30,8 +32,17 @@ NONE = "-"
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot nlu", description="Thai NLU: classify or evaluate.")
-    p.add_argument("--eval", metavar="FILE.tsv", type=Path, help="evaluate on a TSV with intent, service, text")
-    p.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: $KNOWLEDGE_DIR or tha_cha_lung)")
+    p.add_argument(
+        "--eval", metavar="FILE.tsv", type=Path, help="evaluate on a TSV with intent, service, text"
+    )
+    p.add_argument(
+        "--knowledge", metavar="DIR", help="knowledge folder (default: $KNOWLEDGE_DIR or tha_cha_lung)"
+    )
+    p.add_argument(
+        "--loader",
+        action="store_true",
+        help="train from the validated knowledge snapshot (slower start) instead of the NLU reader",
+    )
     p.add_argument("--errors", type=int, default=200, help="max errors to list in --eval (default 200)")
     p.add_argument("-v", "--verbose", action="store_true", help="log training details to stderr")
     return p
@@ -39,17 +50,24 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     started = time.perf_counter()
-    pipeline, source = load_pipeline(args.knowledge)
+    pipeline, source = load_pipeline(args.knowledge, use_loader=args.loader)
     sys.stderr.write(
         f"nlu: trained on {pipeline.stats.examples} examples, {pipeline.stats.services} services, "
         f"{pipeline.stats.faq_entries} FAQ ({source}) in {time.perf_counter() - started:.2f} s\n"
     )
-    if args.eval:
-        return evaluate(pipeline, args.eval, sys.stdout, max_errors=args.errors)
-    return stream(pipeline, sys.stdin, sys.stdout)
+    try:
+        if args.eval:
+            return evaluate(pipeline, args.eval, sys.stdout, max_errors=args.errors)
+        return stream(pipeline, sys.stdin, sys.stdout)
+    except BrokenPipeError:  # `… | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def stream(pipeline: NluPipeline, stdin: TextIO, stdout: TextIO) -> int:
@@ -139,9 +157,13 @@ def evaluate(pipeline: NluPipeline, path: Path, out: TextIO, max_errors: int = 2
     svc_rows = report.service_ok_on_rows / report.service_rows if report.service_rows else 0.0
     out.write(f"file: {path}  ({report.total} utterances)\n")
     out.write(f"intent accuracy:   {report.intent_accuracy:.4f}  ({report.intent_ok}/{report.total})\n")
-    out.write(f"service accuracy:  {report.service_accuracy:.4f}  ({report.service_ok}/{report.total}, "
-              f"'-' must be predicted as no service)\n")
-    out.write(f"  on rows naming a service: {svc_rows:.4f}  ({report.service_ok_on_rows}/{report.service_rows})\n")
+    out.write(
+        f"service accuracy:  {report.service_accuracy:.4f}  ({report.service_ok}/{report.total}, "
+        f"'-' must be predicted as no service)\n"
+    )
+    out.write(
+        f"  on rows naming a service: {svc_rows:.4f}  ({report.service_ok_on_rows}/{report.service_rows})\n"
+    )
     out.write(f"unknown detection: precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}\n\n")
     out.write(format_confusion(report.confusion))
     out.write(f"\nerrors ({len(report.errors)}):\n")
@@ -162,8 +184,10 @@ def format_confusion(confusion: Counter[tuple[str, str]]) -> str:
     labels += sorted({x for pair in confusion for x in pair} - set(labels))
     abbrev = {lab: lab[:5] for lab in labels}
     width = max(len(lab) for lab in labels)
-    lines = ["confusion (rows: gold intent, columns: predicted):",
-             " " * (width + 1) + " ".join(f"{abbrev[c]:>5}" for c in labels)]
+    lines = [
+        "confusion (rows: gold intent, columns: predicted):",
+        " " * (width + 1) + " ".join(f"{abbrev[c]:>5}" for c in labels),
+    ]
     for g in labels:
         cells = " ".join(f"{confusion[(g, c)] or '.':>5}" for c in labels)
         lines.append(f"{g:<{width}} {cells}")

@@ -63,7 +63,7 @@ class TrainingData:
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+            return yaml.load(fh, Loader=_Loader)
     except (OSError, yaml.YAMLError) as exc:
         log.warning("NLU: cannot read %s: %s", path, exc)
         return None
@@ -73,13 +73,20 @@ def resolve_dirs(path: str | Path | None = None) -> tuple[Path, ...]:
     """(national, office) folders to read, most general first.
 
     `path` (else $KNOWLEDGE_DIR, else knowledge/offices/tha_cha_lung) may be an office
-    folder (its office.yaml names the national folder with `extends:`), a folder holding
-    nlu/ directly, or missing, in which case knowledge/national is used alone.
+    folder (its office.yaml names the national folder with `extends:`), the knowledge/
+    root (its default_office file names the office), a folder holding nlu/ directly, or
+    missing, in which case knowledge/national is used alone.
     """
     raw = path if path is not None else os.environ.get(ENV_VAR)
     candidate = Path(raw).expanduser() if raw else DEFAULT_OFFICE_DIR
     if not candidate.is_absolute() and not candidate.exists():
         candidate = REPO_ROOT / candidate
+    marker = candidate / "default_office"
+    if marker.is_file():  # the knowledge/ root: the office it names
+        names = [ln.strip() for ln in marker.read_text(encoding="utf-8").splitlines()]
+        name = next((n for n in names if n and not n.startswith("#")), "")
+        if name and (candidate / "offices" / name).is_dir():
+            candidate = candidate / "offices" / name
     if (candidate / "office.yaml").is_file():
         office = _read_yaml(candidate / "office.yaml")
         extends = office.get("extends") if isinstance(office, dict) else None
@@ -102,7 +109,9 @@ def read_examples(nlu_dirs: Iterable[Path]) -> list[NluExample]:
                 continue
             intent = data["intent"]
             for i, item in enumerate(data.get("examples") or []):
-                text, service = (item, None) if not isinstance(item, dict) else (item.get("text"), item.get("service"))
+                text, service = (
+                    (item, None) if not isinstance(item, dict) else (item.get("text"), item.get("service"))
+                )
                 if text is None or isinstance(text, dict | list) or not str(text).strip():
                     log.warning("NLU: %s example %d is not a sentence; skipped", path, i + 1)
                     continue
@@ -131,9 +140,14 @@ def read_services(services_dirs: Iterable[Path], office: dict[str, Any] | None =
     return list(found.values())
 
 
-def read_faq(dirs: Iterable[Path]) -> list[FaqEntry]:
-    """FAQ entries of each folder's faq.yaml (`faq:` list); a later folder overrides an id."""
+def read_faq(dirs: Iterable[Path], placeholders: dict[str, str] | None = None) -> list[FaqEntry]:
+    """FAQ entries of each folder's faq.yaml (`faq:` list); a later folder overrides an id.
+
+    `{office_name}`-style placeholders in questions are filled from `placeholders`, as
+    the knowledge loader does, so the matcher sees the words citizens type.
+    """
     entries: dict[str, FaqEntry] = {}
+    values = placeholders or {}
     for folder in dirs:
         path = folder / "faq.yaml"
         if not path.is_file():
@@ -141,6 +155,8 @@ def read_faq(dirs: Iterable[Path]) -> list[FaqEntry]:
         data = _read_yaml(path)
         items = data.get("faq") if isinstance(data, dict) else data
         for item in items or []:
+            if isinstance(item, dict) and isinstance(item.get("questions"), list):
+                item = {**item, "questions": [_fill(str(q), values) for q in item["questions"]]}
             try:
                 entry = FaqEntry.model_validate(item)
             except ValidationError as exc:
@@ -150,13 +166,27 @@ def read_faq(dirs: Iterable[Path]) -> list[FaqEntry]:
     return list(entries.values())
 
 
+def _fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
 def load_training_data(path: str | Path | None = None) -> TrainingData:
     dirs = resolve_dirs(path)
     office_yaml = dirs[-1] / "office.yaml"
-    office = _read_yaml(office_yaml) if office_yaml.is_file() else None
-    return TrainingData(
-        examples=read_examples(d / "nlu" for d in dirs),
-        services=read_services((d / "services" for d in dirs), office if isinstance(office, dict) else None),
-        faq=read_faq(dirs),
-        dirs=dirs,
-    )
+    raw_office = _read_yaml(office_yaml) if office_yaml.is_file() else None
+    office: dict[str, Any] = raw_office if isinstance(raw_office, dict) else {}
+    services = read_services((d / "services" for d in dirs), office)
+    disabled = set(office.get("disabled_services") or [])
+    examples = [e for e in read_examples(d / "nlu" for d in dirs) if e.service not in disabled]
+    placeholders = {
+        key: str(office[field_name])
+        for key, field_name in (
+            ("office_name", "name"),
+            ("office_short_name", "short_name"),
+            ("office_phone", "phone"),
+        )
+        if office.get(field_name)
+    }
+    return TrainingData(examples=examples, services=services, faq=read_faq(dirs, placeholders), dirs=dirs)

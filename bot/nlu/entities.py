@@ -32,7 +32,7 @@ class TrackingNumber(_Entity):
 
 
 def _mask_digits(digits: str, keep: int = 4) -> str:
-    return "x" * (len(digits) - keep) + digits[-keep:]
+    return "*" * (len(digits) - keep) + digits[-keep:]
 
 
 class NationalId(_Entity):
@@ -92,8 +92,13 @@ class Entities(BaseModel):
             "national_ids": [{"masked": n.masked, "valid": n.valid} for n in self.national_ids],
             "phones": [{"masked": p.masked} for p in self.phones],
             "dates": [
-                {"value": d.value.isoformat() if d.value else None, "day": d.day, "month": d.month,
-                 "year": d.year, "relative": d.relative}
+                {
+                    "value": d.value.isoformat() if d.value else None,
+                    "day": d.day,
+                    "month": d.month,
+                    "year": d.year,
+                    "relative": d.relative,
+                }
                 for d in self.dates
             ],
             "amounts": [{"value": a.value} for a in self.amounts],
@@ -111,8 +116,13 @@ def find_tracking_numbers(text: str) -> list[TrackingNumber]:
         prefix, year, serial = m.group(1).upper(), m.group(2), m.group(3)
         found.append(
             TrackingNumber(
-                text=m.group(0), start=m.start(), end=m.end(),
-                value=f"{prefix}-{year}-{serial}", prefix=prefix, year_be=int(year), serial=int(serial),
+                text=m.group(0),
+                start=m.start(),
+                end=m.end(),
+                value=f"{prefix}-{year}-{serial}",
+                prefix=prefix,
+                year_be=int(year),
+                serial=int(serial),
             )
         )
     return found
@@ -137,8 +147,13 @@ def find_national_ids(text: str) -> list[NationalId]:
     for m in _NATIONAL_ID.finditer(text):
         digits = re.sub(r"\D", "", m.group(1))
         found.append(
-            NationalId(text=m.group(1), start=m.start(1), end=m.end(1), value=digits,
-                       valid=national_id_checksum_ok(digits))
+            NationalId(
+                text=m.group(1),
+                start=m.start(1),
+                end=m.end(1),
+                value=digits,
+                valid=national_id_checksum_ok(digits),
+            )
         )
     return found
 
@@ -183,24 +198,49 @@ for _num, _names in enumerate(
     for _name in _names:
         _MONTHS[_name] = _num
 # Full names without "คม/ยน/พันธ์" are common in chat ("มีนา", "พฤศจิกา").
-for _short, _num in (("มกรา", 1), ("กุมภา", 2), ("มีนา", 3), ("เมษา", 4), ("พฤษภา", 5), ("มิถุนา", 6),
-                     ("กรกฎา", 7), ("สิงหา", 8), ("กันยา", 9), ("ตุลา", 10), ("พฤศจิกา", 11), ("ธันวา", 12)):
+for _short, _num in (
+    ("มกรา", 1),
+    ("กุมภา", 2),
+    ("มีนา", 3),
+    ("เมษา", 4),
+    ("พฤษภา", 5),
+    ("มิถุนา", 6),
+    ("กรกฎา", 7),
+    ("สิงหา", 8),
+    ("กันยา", 9),
+    ("ตุลา", 10),
+    ("พฤศจิกา", 11),
+    ("ธันวา", 12),
+):
     _MONTHS[_short] = _num
 
-_MONTH_ALT = "|".join(re.escape(n) for n in sorted(_MONTHS, key=len, reverse=True))
+
+def _alternation(names: list[str]) -> str:
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+# Thai runs words together, so a full month name may be followed by any letter
+# ("พฤศจิกายนใช่ไหม"); bare abbreviations ("มค") and English names must end a word.
+_BARE = [n for n in _MONTHS if n.isascii() or (len(n) <= 3 and "." not in n)]
+_MONTH_ALT = f"{_alternation([n for n in _MONTHS if n not in _BARE])}|(?:{_alternation(_BARE)})(?![ก-๛a-z])"
 _YEAR = r"(?:(?:พ\.?\s?ศ\.?|ค\.?\s?ศ\.?)\s*)?(\d{4}|\d{2})"
 _DATE_TEXT = re.compile(
-    rf"(?:วันที่\s*)?(?<!\d)(\d{{1,2}})\s*(?:เดือน\s*)?({_MONTH_ALT})(?![ก-๛a-z])\s*(?:{_YEAR}(?!\d))?",
+    rf"(?:วันที่\s*)?(?<!\d)(\d{{1,2}})\s*(?:เดือน\s*)?({_MONTH_ALT})\s*(?:{_YEAR}(?!\d))?",
     re.IGNORECASE,
 )
-_MONTH_ONLY = re.compile(rf"(?:เดือน\s*)({_MONTH_ALT})(?![ก-๛a-z])(?:\s*{_YEAR}(?!\d))?", re.IGNORECASE)
+_MONTH_ONLY = re.compile(rf"(?:เดือน\s*)({_MONTH_ALT})(?:\s*{_YEAR}(?!\d))?", re.IGNORECASE)
 _DATE_NUMERIC = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/.\-])")
 _RELATIVE = re.compile(r"วันนี้|มื้อนี้|พรุ่งนี้|มื้ออื่น|มะรืนนี้|มะรืน|เมื่อวานนี้|เมื่อวาน|มื้อวาน")
 _RELATIVE_DAYS: dict[str, tuple[int, Literal["today", "tomorrow", "day_after_tomorrow", "yesterday"]]] = {
-    "วันนี้": (0, "today"), "มื้อนี้": (0, "today"),
-    "พรุ่งนี้": (1, "tomorrow"), "มื้ออื่น": (1, "tomorrow"),
-    "มะรืนนี้": (2, "day_after_tomorrow"), "มะรืน": (2, "day_after_tomorrow"),
-    "เมื่อวานนี้": (-1, "yesterday"), "เมื่อวาน": (-1, "yesterday"), "มื้อวาน": (-1, "yesterday"),
+    "วันนี้": (0, "today"),
+    "มื้อนี้": (0, "today"),
+    "พรุ่งนี้": (1, "tomorrow"),
+    "มื้ออื่น": (1, "tomorrow"),
+    "มะรืนนี้": (2, "day_after_tomorrow"),
+    "มะรืน": (2, "day_after_tomorrow"),
+    "เมื่อวานนี้": (-1, "yesterday"),
+    "เมื่อวาน": (-1, "yesterday"),
+    "มื้อวาน": (-1, "yesterday"),
 }
 
 
@@ -232,9 +272,18 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMention]:
         day, month = int(m.group(1)), _MONTHS[m.group(2).lower()]
         year = None
         if m.group(3):
-            year = to_gregorian(int(m.group(3)), explicit_ce="ค" in m.group(0)[m.end(2) - m.start():])
-        found.append(DateMention(text=m.group(0).strip(), start=m.start(), end=m.end(), day=day, month=month,
-                                 year=year, value=_make_date(year, month, day, today)))
+            year = to_gregorian(int(m.group(3)), explicit_ce="ค" in m.group(0)[m.end(2) - m.start() :])
+        found.append(
+            DateMention(
+                text=m.group(0).strip(),
+                start=m.start(),
+                end=m.end(),
+                day=day,
+                month=month,
+                year=year,
+                value=_make_date(year, month, day, today),
+            )
+        )
         taken.append((m.start(), m.end()))
     for m in _DATE_NUMERIC.finditer(text):
         if not free(m.start(), m.end()):
@@ -243,23 +292,51 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMention]:
         if not 1 <= month <= 12:
             continue
         year = to_gregorian(raw_year)
-        found.append(DateMention(text=m.group(0), start=m.start(), end=m.end(), day=day, month=month,
-                                 year=year, value=_make_date(year, month, day, today)))
+        found.append(
+            DateMention(
+                text=m.group(0),
+                start=m.start(),
+                end=m.end(),
+                day=day,
+                month=month,
+                year=year,
+                value=_make_date(year, month, day, today),
+            )
+        )
         taken.append((m.start(), m.end()))
     for m in _MONTH_ONLY.finditer(text):
         if not free(m.start(), m.end()):
             continue
         year = to_gregorian(int(m.group(2))) if m.group(2) else None
-        found.append(DateMention(text=m.group(0), start=m.start(), end=m.end(), day=None,
-                                 month=_MONTHS[m.group(1).lower()], year=year, value=None))
+        found.append(
+            DateMention(
+                text=m.group(0),
+                start=m.start(),
+                end=m.end(),
+                day=None,
+                month=_MONTHS[m.group(1).lower()],
+                year=year,
+                value=None,
+            )
+        )
         taken.append((m.start(), m.end()))
     for m in _RELATIVE.finditer(text):
         if not free(m.start(), m.end()):
             continue
         offset, label = _RELATIVE_DAYS[m.group(0)]
         day_value = today + dt.timedelta(days=offset)
-        found.append(DateMention(text=m.group(0), start=m.start(), end=m.end(), day=day_value.day,
-                                 month=day_value.month, year=day_value.year, value=day_value, relative=label))
+        found.append(
+            DateMention(
+                text=m.group(0),
+                start=m.start(),
+                end=m.end(),
+                day=day_value.day,
+                month=day_value.month,
+                year=day_value.year,
+                value=day_value,
+                relative=label,
+            )
+        )
     found.sort(key=lambda d: d.start)
     return found
 
@@ -307,8 +384,13 @@ def extract_entities(text: str, today: dt.date | None = None, *, cleaned: bool =
     dates = find_dates(rest, today)
     rest = _blank(rest, [(d.start, d.end) for d in dates])
     amounts = find_amounts(rest)
-    return Entities(tracking_numbers=tuple(tracking), national_ids=tuple(ids), phones=tuple(phones),
-                    dates=tuple(dates), amounts=tuple(amounts))
+    return Entities(
+        tracking_numbers=tuple(tracking),
+        national_ids=tuple(ids),
+        phones=tuple(phones),
+        dates=tuple(dates),
+        amounts=tuple(amounts),
+    )
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

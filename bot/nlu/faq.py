@@ -18,8 +18,12 @@ from bot.nlu.normalise import normalise
 from bot.nlu.tokenise import Tokeniser
 from knowledge.schema import FaqEntry
 
-# Penalty when the FAQ is about another service than the one detected in the message.
+# Service agreement adjusts the cosine: an FAQ about the service the message names is
+# likelier, one about another service much less, and a service-specific FAQ matched by a
+# message that names no service only on strong wording overlap.
+SAME_SERVICE_FACTOR = 1.15
 OTHER_SERVICE_FACTOR = 0.6
+NO_SERVICE_FACTOR = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +43,7 @@ class FaqMatcher:
                 self._ids.append(entry.id)
                 self._services.append(entry.service)
         self._service_of = np.array(self._services, dtype=object)
-        self._vec = Vectoriser(tokeniser)
+        self._vec = Vectoriser()
         self._matrix_t: FloatArray = np.zeros((0, 0))
         if not docs:
             return
@@ -63,8 +67,15 @@ class FaqMatcher:
             return None
         v = np.asarray(vals)
         sims = (v / np.linalg.norm(v)) @ self._matrix_t[np.asarray(idx)]
-        if service is not None:
-            same = np.equal(self._service_of, None) | np.equal(self._service_of, service)
-            sims = np.where(same, sims, sims * OTHER_SERVICE_FACTOR)
+        generic = np.equal(self._service_of, None)
+        if service is None:
+            sims = np.where(generic, sims, sims * NO_SERVICE_FACTOR)
+        else:
+            same = np.equal(self._service_of, service)
+            sims = np.where(
+                generic,
+                sims,
+                np.where(same, np.minimum(1.0, sims * SAME_SERVICE_FACTOR), sims * OTHER_SERVICE_FACTOR),
+            )
         j = int(np.argmax(sims))
         return FaqHit(self._ids[j], float(sims[j]))

@@ -6,8 +6,9 @@ Two levels:
   what the entity extractors see: NFC, no zero-width characters, Thai digits as Arabic,
   folded whitespace.
 * `normalise` is for matching: on top of `clean` it fixes Thai vowel/tone order,
-  lowercases Latin, collapses elongations ("ครับบบบ", "มากกกก", "!!!"), turns laughter
-  ("5555", "ฮ่าๆๆ", 😂) into one token and isolates emoji so they become tokens.
+  lowercases Latin, fixes a few very common misspellings ("อนุญาติ"), collapses
+  elongations ("ครับบบบ", "มากกกก", "!!!"), turns laughter ("5555", "ฮ่าๆๆ", 😂) into
+  one token and isolates emoji so they become tokens.
 
 Training examples and user messages go through the same function, so a rule added
 here never creates a train/serve mismatch.
@@ -19,6 +20,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from pythainlp import (
+    thai_above_vowels,
+    thai_below_vowels,
+    thai_follow_vowels,
+    thai_lead_vowels,
+    thai_tonemarks,
+)
 from pythainlp.util import normalize as thai_normalize
 
 LAUGHTER = "555"
@@ -30,12 +38,25 @@ _TRANSLATE |= dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u3000\t\r\n"), ord(" ")
 
 _SPACES = re.compile(r" {2,}")
 
+# pythainlp's normalize runs ~25 regex passes (~70 µs); on most messages none of them
+# applies. This guard matches exactly the inputs one of its rules could change (after
+# `clean`): misordered tone/vowel, doubled Sara E, nikhahit, lakkhangyao, repeated marks,
+# a mark dangling at the start or after a space. tests/nlu checks the shortcut against
+# the real thing.
+_DANGLING = f"{thai_above_vowels}{thai_below_vowels}{thai_tonemarks}\u0e3a\u0e4c\u0e4d\u0e4e"
+_NOREPEAT = (
+    f"{thai_follow_vowels}{thai_lead_vowels}{thai_above_vowels}{thai_below_vowels}\u0e3a\u0e4c\u0e4d\u0e4e"
+)
+_NEEDS_THAI_NORMALIZE = re.compile(
+    f"^[{_DANGLING}]| [{_DANGLING}]|\u0e40\u0e40"
+    f"|[{thai_tonemarks}\u0e4c][{thai_above_vowels}{thai_below_vowels}]"
+    f"|\u0e4d|\u0e45|[{thai_follow_vowels}][{thai_tonemarks}]|[{thai_tonemarks}]{{2}}|([{_NOREPEAT}]) *\\1"
+)
+
 # Emoji: pictographs, dingbats, symbols, flags. Variation selectors, skin tones and the
 # zero-width joiner only decorate the previous emoji, so they are dropped.
 _EMOJI_DECORATION = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\u200d\u20e3]")
-_EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u2190-\u21ff\u3297\u3299]"
-)
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u2190-\u21ff\u3297\u3299]")
 _LAUGH_EMOJI = frozenset("😂🤣😆😹😅😄😁")
 
 # Laughter: 555… is Thai "hahaha" ("ห้า" = five). A 5-run inside a longer number or
@@ -51,6 +72,23 @@ _MAIYAMOK = re.compile(r"ๆ(?:\s*ๆ)+")
 # pythainlp's normalize.
 _PARTICLE_TAIL = re.compile(r"(ครั|คั|งั|คร้า|ค้า)บ{2,}")
 _REPEATED_TOKEN = re.compile(r"(?<!\S)(\S+)(?: \1)+(?= |$)")
+
+
+# Misspellings common enough in chat to fix before matching ("อนุญาติ" is everywhere).
+_MISSPELLINGS = {
+    "อนุญาติ": "อนุญาต",
+    "อณุญาต": "อนุญาต",
+    "พานิชย์": "พาณิชย์",
+    "พาณิชณ์": "พาณิชย์",
+    "ธรรมเนี่ยม": "ธรรมเนียม",
+    "ค่าทำเนียม": "ค่าธรรมเนียม",
+    "เอกสาน": "เอกสาร",
+    "ผู้สูงอายู": "ผู้สูงอายุ",
+    "รื้อถ่อน": "รื้อถอน",
+    "ดัดแปง": "ดัดแปลง",
+    "ทะเบีนย": "ทะเบียน",
+}
+_MISSPELLING = re.compile("|".join(sorted(map(re.escape, _MISSPELLINGS), key=len, reverse=True)))
 
 
 @lru_cache(maxsize=4096)
@@ -75,8 +113,10 @@ def normalise(text: str) -> str:
     text = clean(text)
     if not text:
         return ""
-    text = thai_normalize(text)  # vowel/tone order, duplicated marks, dangling marks
+    if _NEEDS_THAI_NORMALIZE.search(text):
+        text = thai_normalize(text)  # vowel/tone order, duplicated marks, dangling marks
     text = text.lower()
+    text = _MISSPELLING.sub(lambda m: _MISSPELLINGS[m.group(0)], text)
     text = _EMOJI_DECORATION.sub("", text)
     text = _EMOJI.sub(_space_emoji, text)
     text = _LAUGH_5.sub(f" {LAUGHTER} ", text)

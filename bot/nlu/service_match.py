@@ -70,7 +70,9 @@ class ServiceMatcher:
         choices = [n for n in self._fuzzy_choices if len(n) <= len(text) + 1]
         if not choices:
             return []
-        found = process.extract(text, choices, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, limit=limit)
+        found = process.extract(
+            text, choices, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, limit=limit
+        )
         return [NameHit(self._names[name], name, score / 100.0) for name, score, _ in found]
 
     def scores_exact(self, text: str) -> tuple[dict[str, float], bool]:
@@ -94,11 +96,6 @@ class ServiceMatcher:
         for h in self.fuzzy(text):
             best[h.service] = max(best.get(h.service, 0.0), h.score * 0.9)
         return best, False
-
-    def scores(self, text: str) -> tuple[dict[str, float], bool]:
-        """Exact evidence when there is any, else fuzzy evidence."""
-        found = self.scores_exact(text)
-        return found if found[1] else self.scores_fuzzy(text)
 
 
 def service_names(services: Sequence[object]) -> list[tuple[str, str]]:

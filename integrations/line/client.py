@@ -61,7 +61,7 @@ class RetryPolicy:
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         if retry_after is not None:
             return min(retry_after, self.max_delay)
-        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))  # noqa: S311 - jitter
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
 
 
 class LineMessenger(Protocol):
@@ -118,7 +118,7 @@ class SdkLineMessenger:
         for attempt in range(self._retry.attempts):
             try:
                 return await call()
-            except Exception as exc:  # noqa: BLE001 - classified below
+            except Exception as exc:
                 if isinstance(exc, ApiException) and exc.status == 409 and on_conflict_ok and attempt > 0:
                     log.info("%s: 409 on retry, an earlier attempt was accepted", what)
                     return None
@@ -157,7 +157,7 @@ class SdkLineMessenger:
         request = ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=max(5, min(60, seconds - seconds % 5)))
         try:
             await self._api.show_loading_animation(request, _request_timeout=3)
-        except Exception as exc:  # noqa: BLE001 - cosmetic; never fail a turn for it
+        except Exception as exc:
             log.info("loading animation not shown: %s", _error(exc))
 
     async def get_content(self, message_id: str) -> tuple[bytes, str]:

@@ -35,6 +35,10 @@ class Fault:
 class FakeLineServer:
     calls: list[Call] = field(default_factory=list)
     content: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # message id -> (bytes, content type)
+    # rich menus (bot/richmenu.py): id -> the created object, id -> (image, content type), default id
+    richmenus: dict[str, dict[str, Any]] = field(default_factory=dict)
+    richmenu_images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    default_richmenu: str | None = None
     _faults: dict[str, deque[Fault]] = field(default_factory=dict)
     _used_tokens: set[str] = field(default_factory=set)
     _accepted_keys: set[str] = field(default_factory=set)
@@ -63,9 +67,9 @@ class FakeLineServer:
         for call in self.calls:
             if call.status != 200 or not isinstance(call.body, dict):
                 continue
-            if call.path.endswith("/reply") and call.body.get("_to") == user_id:
-                out.extend(call.body["messages"])
-            elif call.path.endswith("/push") and call.body.get("to") == user_id:
+            by_reply = call.path.endswith("/reply") and call.body.get("_to") == user_id
+            by_push = call.path.endswith("/push") and call.body.get("to") == user_id
+            if by_reply or by_push:
                 out.extend(call.body["messages"])
         return out
 
@@ -86,7 +90,9 @@ class FakeLineServer:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         body: Any = None
-        if request.can_read_body:
+        if request.can_read_body and path.startswith("/v2/bot/richmenu/") and path.endswith("/content"):
+            body = await request.read()  # a rich menu image: raw bytes
+        elif request.can_read_body:
             try:
                 body = await request.json()
             except ValueError:
@@ -118,6 +124,8 @@ class FakeLineServer:
             if message_id not in self.content:
                 return 404, {"message": "Not found"}
             return 200, self.content[message_id]
+        if path.startswith(("/v2/bot/richmenu", "/v2/bot/user/all/richmenu")):
+            return self._richmenu(method, path, headers, body)
         if not isinstance(body, dict):
             return 400, {"message": "The request body has 1 error(s)"}
         messages = body.get("messages", [])
@@ -140,12 +148,70 @@ class FakeLineServer:
             return 202, {}
         return 404, {"message": "Not found"}
 
+    @staticmethod
+    def _check_richmenu(body: Any) -> tuple[int, Any]:
+        if not isinstance(body, dict):
+            return 400, {"message": "The request body has 1 error(s)"}
+        size = body.get("size") or {}
+        areas = body.get("areas") or []
+        if not (800 <= size.get("width", 0) <= 2500 and size.get("height", 0) >= 250):
+            return 400, {"message": "invalid size"}
+        if not 1 <= len(areas) <= 20 or not 1 <= len(str(body.get("chatBarText", ""))) <= 14:
+            return 400, {"message": "invalid areas or chatBarText"}
+        return 200, {}
+
+    def _richmenu(self, method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, Any]:
+        """The rich menu endpoints bot/richmenu.py uses, with LINE's order rules."""
+        parts = path.strip("/").split("/")  # v2 bot richmenu <id> [content] | v2 bot user all richmenu [<id>]
+        not_found = (404, {"message": "Not found"})
+        if path == "/v2/bot/richmenu/validate" and method == "POST":
+            return self._check_richmenu(body)
+        if path == "/v2/bot/richmenu" and method == "POST":
+            status, answer = self._check_richmenu(body)
+            if status != 200:
+                return status, answer
+            menu_id = f"richmenu-{len(self.richmenus) + 1:032x}"
+            self.richmenus[menu_id] = {**body, "richMenuId": menu_id}
+            return 200, {"richMenuId": menu_id}
+        if path == "/v2/bot/richmenu/list" and method == "GET":
+            return 200, {"richmenus": list(self.richmenus.values())}
+        if path == "/v2/bot/user/all/richmenu" and method == "GET":
+            return (200, {"richMenuId": self.default_richmenu}) if self.default_richmenu else not_found
+        if parts[:5] == ["v2", "bot", "user", "all", "richmenu"] and len(parts) == 6 and method == "POST":
+            if parts[5] not in self.richmenus:
+                return not_found
+            if parts[5] not in self.richmenu_images:
+                return 400, {"message": "must upload richmenu image before applying it to user"}
+            self.default_richmenu = parts[5]
+            return 200, {}
+        menu_id = parts[3] if len(parts) > 3 else ""
+        if menu_id not in self.richmenus:
+            return not_found
+        if len(parts) == 5 and parts[4] == "content" and method == "POST":
+            content_type = headers.get("Content-Type", "").split(";")[0]
+            if content_type not in {"image/png", "image/jpeg"} or not isinstance(body, bytes) or not body:
+                return 400, {"message": "image/png or image/jpeg body required"}
+            if menu_id in self.richmenu_images:
+                return 409, {"message": "An image has already been uploaded to the richmenu"}
+            self.richmenu_images[menu_id] = (body, content_type)
+            return 200, {}
+        if len(parts) == 4 and method == "DELETE":
+            del self.richmenus[menu_id]
+            self.richmenu_images.pop(menu_id, None)
+            if self.default_richmenu == menu_id:
+                self.default_richmenu = None
+            return 200, {}
+        return not_found
+
     async def start(self) -> FakeLineServer:
+        return await self.start_on(0)
+
+    async def start_on(self, port: int) -> FakeLineServer:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         server = site._server  # aiohttp exposes the bound port only through the server sockets
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]

@@ -10,7 +10,7 @@ from bot.events import EventKind, InboundEvent
 from bot.outbox import ReplySender
 from bot.replies import Choice, Text
 from integrations.line.client import LineError, RetryPolicy, SdkLineMessenger
-from integrations.line.fake import Fault, FakeLineServer
+from integrations.line.fake import FakeLineServer, Fault
 
 TEXT = {"type": "text", "text": "ทดสอบ"}
 
