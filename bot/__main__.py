@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "nlu": ("bot.nlu.cli", "classify utterances from stdin, or --eval FILE.tsv"),
     "knowledge": ("knowledge.cli", "check | export the knowledge files"),
     "richmenu": ("bot.richmenu", "deploy the rich menu defined in knowledge/"),
+    "worker": ("bot.worker", "handle queued events in this process (scale-out; needs REDIS_URL)"),
 }
 
 

@@ -12,12 +12,20 @@ import asyncio
 import logging
 import zlib
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from bot.events import InboundEvent
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[InboundEvent], Awaitable[None]]
+
+
+class EventQueue(Protocol):
+    async def put(self, event: InboundEvent) -> None: ...
+    def start(self) -> None: ...
+    async def join(self) -> None: ...
+    async def stop(self, drain_seconds: float = 5.0) -> None: ...
 
 
 def partition_of(user_key: str, partitions: int) -> int:
@@ -31,7 +39,7 @@ class InProcessQueue:
         self._queues: list[asyncio.Queue[InboundEvent]] = [asyncio.Queue() for _ in range(partitions)]
         self._tasks: list[asyncio.Task[None]] = []
 
-    def put(self, event: InboundEvent) -> None:
+    async def put(self, event: InboundEvent) -> None:
         self._queues[partition_of(event.user_key, len(self._queues))].put_nowait(event)
 
     @property

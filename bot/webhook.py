@@ -69,7 +69,7 @@ async def callback(request: Request) -> Response:
         event = convert(raw)
         # Claim before enqueueing: a redelivery, or the same body twice at once, is handled once.
         if await store.set_if_absent(DEDUPE_PREFIX + event.event_id, "1", ttl):
-            queue.put(event)
+            await queue.put(event)
         else:
             log.info("duplicate event %s ignored (redelivery=%s)", event.event_id, event.is_redelivery)
     return JSONResponse({})

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from bot.context import TurnContext
 from bot.dispatcher import Dispatcher
 from bot.events import EventKind, InboundEvent
+from bot.config import Settings
 from bot.outbox import ReplySender
+from bot.queue import EventQueue, Handler, InProcessQueue
 from bot.replies import Reply, Text
 from bot.services import Services
 
@@ -63,3 +65,56 @@ class EventProcessor:
         if not done and ctx.event.source_type == "user" and ctx.event.user_id:
             await self.services.line.show_loading(ctx.event.user_id)
         return await task
+
+
+def build_queue(settings: Settings, handler: Handler) -> EventQueue:
+    backend = settings.queue_backend
+    if backend == "redis" or (backend == "auto" and settings.redis_url):
+        if not settings.redis_url:
+            raise ValueError("QUEUE_BACKEND=redis needs REDIS_URL")
+        from bot.redis_queue import RedisStreamQueue
+
+        return RedisStreamQueue(settings.redis_url, handler, settings.worker_partitions,
+                                consume=settings.run_workers)
+    return InProcessQueue(handler, partitions=settings.worker_partitions)
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    """A worker process: consume the Redis queue until `stop` is set."""
+    from bot.services import build_services
+
+    services = build_services(settings)
+    await services.db.migrate()
+    processor = EventProcessor(services)
+    queue = build_queue(settings.model_copy(update={"run_workers": True}), processor.handle)
+    queue.start()
+    log.info("worker started")
+    try:
+        await stop.wait()
+    finally:
+        await queue.stop()
+        await services.close()
+
+
+def main(argv: list[str]) -> int:
+    """`python -m bot worker`: handle queued events in this process (needs REDIS_URL)."""
+    import signal
+
+    from bot.config import get_settings
+    from bot.logging import setup_logging
+
+    settings = get_settings()
+    setup_logging(settings.log_level)
+    if not settings.redis_url:
+        log.error("python -m bot worker needs REDIS_URL: without Redis the web process handles events itself")
+        return 2
+
+    async def _run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_worker(settings, stop)
+
+    asyncio.run(_run())
+    return 0
