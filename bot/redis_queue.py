@@ -28,7 +28,9 @@ GROUP = "workers"
 STREAM = "events:{}"
 LEASE = "lease:events:{}"
 # renew only our own lease: a lapsed lease taken by another process must not be stolen back
-_RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+_RENEW = (
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+)
 
 
 class RedisStreamQueue:

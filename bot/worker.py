@@ -12,10 +12,10 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
 from bot.context import TurnContext
 from bot.dispatcher import Dispatcher
 from bot.events import EventKind, InboundEvent
-from bot.config import Settings
 from bot.outbox import ReplySender
 from bot.queue import EventQueue, Handler, InProcessQueue
 from bot.replies import Reply, Text
