@@ -6,6 +6,11 @@ message each, from 2,000 different users) at both:
   1. closed loop, 64 concurrent connections, for --seconds: throughput;
   2. open loop at --rate requests/s: p50 / p99 latency.
 Prints both, and the ratio. Target: ratio ≥ 0.85, p99 < 10 ms at 500 req/s on one worker.
+
+--mode embedded (default): the bot handles every event in the web process too (no Redis), so the
+  webhook shares its core with NLU, dialogs and LINE calls.
+--mode scale-out: REDIS_URL set and RUN_WORKERS=false: the web process only verifies and enqueues
+  (Redis streams); a separate `python -m bot worker` process handles the events. Needs redis-server.
 """
 
 from __future__ import annotations
@@ -150,6 +155,7 @@ async def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--mode", choices=["embedded", "scale-out"], default="embedded")
     args = parser.parse_args()
 
     line_port, app_port, bare_port = free_port(), free_port(), free_port()
@@ -159,12 +165,21 @@ async def main() -> int:
            "LINE_DATA_API_BASE_URL": f"http://127.0.0.1:{line_port}",
            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "LOG_LEVEL": "WARNING", "WATCH_KNOWLEDGE": "false"}
     env.pop("REDIS_URL", None)
+    procs: list[subprocess.Popen[bytes]] = []
+    worker_env = env
+    if args.mode == "scale-out":
+        redis_port = free_port()
+        procs.append(start(["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"], env))
+        env = {**env, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "RUN_WORKERS": "false"}
+        worker_env = {**env, "RUN_WORKERS": "true"}
     uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log", "--host", "127.0.0.1"]
-    procs = [
+    procs += [
         start([sys.executable, "-m", "bench.fake_line_main", str(line_port)], env),
         start([*uvicorn, "--port", str(app_port), "app:app"], env),
         start([*uvicorn, "--port", str(bare_port), "bench.bare_app:app"], env),
     ]
+    if args.mode == "scale-out":
+        procs.append(start([sys.executable, "-m", "bot", "worker"], worker_env))
     try:
         await wait_up(f"http://127.0.0.1:{app_port}/healthz")
         await wait_up(f"http://127.0.0.1:{bare_port}/docs")
@@ -179,6 +194,7 @@ async def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
     ratio = ours["throughput"] / bare["throughput"]
+    print(f"mode: {args.mode}")
     print(f"ratio bot/bare throughput: {ratio:.2f} (target ≥ 0.85); bot p99 at {args.rate:.0f} req/s: "
           f"{ours['p99']:.2f} ms (target < 10 ms)")
     return 0

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.events import InboundEvent
+from bot.store import KeyValueStore, MemoryStore
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,9 @@ Handler = Callable[[InboundEvent], Awaitable[None]]
 
 class EventQueue(Protocol):
     async def put(self, event: InboundEvent) -> None: ...
+    async def put_once(self, event: InboundEvent, claim_key: str, ttl_seconds: int) -> bool:
+        """Enqueue unless `claim_key` was claimed before (atomically); True if enqueued."""
+        ...
     def start(self) -> None: ...
     async def join(self) -> None: ...
     async def stop(self, drain_seconds: float = 5.0) -> None: ...
@@ -34,13 +38,20 @@ def partition_of(user_key: str, partitions: int) -> int:
 
 
 class InProcessQueue:
-    def __init__(self, handler: Handler, partitions: int = 16) -> None:
+    def __init__(self, handler: Handler, partitions: int = 16, claims: KeyValueStore | None = None) -> None:
         self._handler = handler
+        self._claims = claims or MemoryStore()
         self._queues: list[asyncio.Queue[InboundEvent]] = [asyncio.Queue() for _ in range(partitions)]
         self._tasks: list[asyncio.Task[None]] = []
 
     async def put(self, event: InboundEvent) -> None:
         self._queues[partition_of(event.user_key, len(self._queues))].put_nowait(event)
+
+    async def put_once(self, event: InboundEvent, claim_key: str, ttl_seconds: int) -> bool:
+        if not await self._claims.set_if_absent(claim_key, "1", ttl_seconds):
+            return False
+        await self.put(event)
+        return True
 
     @property
     def pending(self) -> int:

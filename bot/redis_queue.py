@@ -33,6 +33,13 @@ _RENEW = (
 )
 
 
+# claim the webhook event id and append it in one round trip, atomically
+_CLAIM_AND_ADD = (
+    "if redis.call('set', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then "
+    "redis.call('xadd', KEYS[2], '*', 'e', ARGV[2]) return 1 end return 0"
+)
+
+
 class RedisStreamQueue:
     def __init__(self, redis_url: str, handler: Handler, partitions: int = 16, *, consume: bool = True,
                  lease_seconds: float = 15.0, consumer: str | None = None) -> None:
@@ -49,6 +56,11 @@ class RedisStreamQueue:
     async def put(self, event: InboundEvent) -> None:
         partition = partition_of(event.user_key, self._partitions)
         await self.redis.xadd(STREAM.format(partition), {"e": event.model_dump_json()})
+
+    async def put_once(self, event: InboundEvent, claim_key: str, ttl_seconds: int) -> bool:
+        stream = STREAM.format(partition_of(event.user_key, self._partitions))
+        added = await self.redis.eval(_CLAIM_AND_ADD, 2, claim_key, stream, ttl_seconds, event.model_dump_json())
+        return bool(added)
 
     def start(self) -> None:
         if self._consume and self._leaser is None:

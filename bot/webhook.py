@@ -64,12 +64,10 @@ async def callback(request: Request) -> Response:
     raw_events = _events_of(body)
     if raw_events is None:
         return _bad_request("not a LINE webhook body")
-    store, queue, ttl = state.services.store, state.queue, settings.dedupe_ttl_seconds
+    queue, ttl = state.queue, settings.dedupe_ttl_seconds
     for raw in raw_events:
         event = convert(raw)
         # Claim before enqueueing: a redelivery, or the same body twice at once, is handled once.
-        if await store.set_if_absent(DEDUPE_PREFIX + event.event_id, "1", ttl):
-            await queue.put(event)
-        else:
+        if not await queue.put_once(event, DEDUPE_PREFIX + event.event_id, ttl):
             log.info("duplicate event %s ignored (redelivery=%s)", event.event_id, event.is_redelivery)
     return JSONResponse({})

@@ -20,6 +20,7 @@ from bot.outbox import ReplySender
 from bot.queue import EventQueue, Handler, InProcessQueue
 from bot.replies import Reply, Text
 from bot.services import Services
+from bot.store import KeyValueStore
 
 log = logging.getLogger(__name__)
 LOADING_AFTER_SECONDS = 0.4  # show LINE's typing animation only when an answer is slow
@@ -67,7 +68,7 @@ class EventProcessor:
         return await task
 
 
-def build_queue(settings: Settings, handler: Handler) -> EventQueue:
+def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | None = None) -> EventQueue:
     backend = settings.queue_backend
     if backend == "redis" or (backend == "auto" and settings.redis_url):
         if not settings.redis_url:
@@ -76,7 +77,7 @@ def build_queue(settings: Settings, handler: Handler) -> EventQueue:
 
         return RedisStreamQueue(settings.redis_url, handler, settings.worker_partitions,
                                 consume=settings.run_workers)
-    return InProcessQueue(handler, partitions=settings.worker_partitions)
+    return InProcessQueue(handler, partitions=settings.worker_partitions, claims=claims)
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
