@@ -12,10 +12,10 @@ from fastapi.responses import JSONResponse
 
 from bot.config import Settings, get_settings
 from bot.logging import setup_logging
-from bot.queue import InProcessQueue
+from bot.scheduler import ReminderScheduler
 from bot.services import Services, build_services
 from bot.webhook import router as webhook_router
-from bot.worker import EventProcessor
+from bot.worker import EventProcessor, build_queue
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -25,16 +25,22 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         setup_logging(settings.log_level)
         built = services or build_services(settings)
+        await built.db.migrate()  # Alembic upgrade head before the first event
         processor = EventProcessor(built)
-        queue = InProcessQueue(processor.handle, partitions=settings.worker_partitions)
+        queue = build_queue(settings, processor.handle, claims=built.store)
         queue.start()
         app.state.services, app.state.queue, app.state.processor = built, queue, processor
         stop = asyncio.Event()
         watcher = asyncio.create_task(built.knowledge.watch(stop)) if settings.watch_knowledge else None
+        # deadline reminders (bot/scheduler.py; REMINDER_* settings)
+        reminders = ReminderScheduler(built)
+        reminders.start()
+        app.state.reminders = reminders
         try:
             yield
         finally:
             stop.set()
+            await reminders.stop()
             await queue.stop()
             if watcher is not None:
                 watcher.cancel()
@@ -57,7 +63,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             try:
                 await asyncio.wait_for(probe(), timeout=2)
                 checks[name] = "ok"
-            except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            except Exception as exc:
                 checks[name] = f"error: {type(exc).__name__}"
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)

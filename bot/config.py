@@ -32,6 +32,18 @@ class Settings(BaseSettings):
     sms_api_key: SecretStr | None = None
     sms_api_secret: SecretStr | None = None
     sms_sender: str = "OTP"
+    sms_timeout_seconds: float = Field(default=10.0, gt=0)
+    sms_attempts: int = Field(default=3, ge=1, le=10)  # tries per SMS (5xx and timeouts are retried)
+    sms_thaibulksms_force: Literal["standard", "corporate"] = "corporate"  # ThaiBulkSMS credit type
+
+    # server secret for OTP hashes and encrypted personal data; unset = a generated dev key file
+    secret_key: SecretStr | None = None
+    secret_key_file: Path | None = None  # default: <storage_dir>/../secret.key
+    otp_ttl_seconds: int = Field(default=300, ge=30)
+    otp_max_attempts: int = Field(default=5, ge=1)
+    otp_lock_seconds: int = Field(default=15 * 60, ge=60)
+    otp_resend_after_seconds: int = Field(default=60, ge=0)
+    otp_max_sends_per_hour: int = Field(default=5, ge=1)
 
     storage_dir: Path = REPO_ROOT / "data" / "uploads"
     s3_endpoint_url: str | None = None
@@ -39,9 +51,14 @@ class Settings(BaseSettings):
 
     timezone: str = "Asia/Bangkok"
     worker_partitions: int = Field(default=16, ge=1, le=1024)
+    # "auto": Redis streams when REDIS_URL is set, else in-process
+    queue_backend: Literal["auto", "memory", "redis"] = "auto"
+    # false: this web process only enqueues; `python -m bot worker` processes handle the events
+    run_workers: bool = True
     dedupe_ttl_seconds: int = 24 * 3600
     session_ttl_seconds: int = 30 * 24 * 3600
     draft_ttl_days: int = 30
+    draft_reminder_days: int = Field(default=3, ge=0)  # remind this many days before a draft expires
     log_level: str = "INFO"
 
     @property

@@ -135,7 +135,7 @@ def convert(raw: dict[str, Any]) -> InboundEvent:
     fields = _common_fields(raw)
     try:
         sdk_event = Event.from_dict(raw)
-    except Exception:  # noqa: BLE001 - LINE adds types before the SDK knows them
+    except Exception:
         sdk_event = None
     if isinstance(sdk_event, MessageEvent):
         return _from_message(sdk_event.message, raw, fields)

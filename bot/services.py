@@ -12,6 +12,7 @@ from bot.sessions import SessionStore
 from bot.store import KeyValueStore, create_store
 from bot.understanding import NluService
 from integrations.line.client import LineMessenger, NullMessenger, SdkLineMessenger
+from integrations.sms import SmsSender, build_sms
 from integrations.storage.db import Database
 from integrations.storage.files import FileStore, LocalFileStore
 from knowledge.store import KnowledgeStore
@@ -33,10 +34,12 @@ class Services:
     line: LineMessenger
     db: Database
     files: FileStore
+    sms: SmsSender
     clock: Callable[[], datetime] = field(default=utc_now)
 
     async def close(self) -> None:
         await self.line.close()
+        await self.sms.close()
         await self.store.close()
         await self.db.close()
 
@@ -63,6 +66,7 @@ def build_services(
     store: KeyValueStore | None = None,
     knowledge: KnowledgeStore | None = None,
     nlu: NluService | None = None,
+    sms: SmsSender | None = None,
 ) -> Services:
     """Build everything from settings; tests pass ready-made parts to skip slow set-up."""
     store = store or create_store(settings.redis_url)
@@ -79,4 +83,5 @@ def build_services(
         line=line or build_line(settings),
         db=Database(settings.database_url),
         files=LocalFileStore(settings.storage_dir),
+        sms=sms or build_sms(settings),
     )

@@ -5,14 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from bot.events import EventKind
-from dialogs import cancel, fallback, handoff, menu, welcome
+from dialogs import (
+    application,  # applications in the chat
+    cancel,
+    complaint,  # civic: complaints
+    drafts,  # applications: their drafts
+    fallback,
+    handoff,
+    menu,
+    portal_help,  # civic: BizPortal / DGA Connect help
+    reminders,  # civic: deadline reminders
+    welcome,
+)
 from dialogs.base import Dialog
 
 # Checked before the active dialog, in this order.
 GLOBAL_INTERRUPTS: tuple[Dialog[Any], ...] = (cancel.DIALOG, handoff.DIALOG)
 
 # Entry points, first match wins.
-REGISTRY: tuple[Dialog[Any], ...] = (menu.DIALOG,)
+REGISTRY: tuple[Dialog[Any], ...] = (
+    reminders.DIALOG,  # "เตือนด้วย"/"เลิกแจ้งเตือน" name a service too: before the service dialogs
+    menu.DIALOG,
+    drafts.DIALOG,  # "ฉบับร่าง": list/delete drafts
+    application.DIALOG,  # intent apply, a=apply&s=…, "ทำต่อ"
+    portal_help.DIALOG,
+    complaint.DIALOG,
+)
 
 # Events that are not messages but still get an answer.
 SYSTEM_EVENTS: dict[EventKind, Dialog[Any]] = {EventKind.follow: welcome.DIALOG}

@@ -18,16 +18,28 @@ class Data(BaseModel):
     pass
 
 
+# Inside a flow only an explicit cancel word interrupts: a short "ไม่" / "ไม่ต้อง" answers the
+# question being asked, and "ยกเลิกการแจ้งเตือน" is about reminders, not about leaving the flow.
+EXPLICIT_CANCEL = ("ยกเลิก", "cancel")
+NOT_A_CANCEL = ("เตือน",)
+
+
 def wants_cancel(ctx: TurnContext) -> bool:
-    if ctx.text.lower() in CANCEL_WORDS:
+    text = ctx.text.lower()
+    if text in CANCEL_WORDS:
         return True
+    if any(word in text for word in NOT_A_CANCEL):
+        return False
+    if ctx.session.dialog is not None:
+        return any(word in text for word in EXPLICIT_CANCEL)
     return ctx.nlu is not None and ctx.nlu.intent == "cancel" and ctx.nlu.confidence >= CANCEL_MIN_CONFIDENCE
 
 
 async def start(ctx: TurnContext, data: Data) -> Transition:
-    had_flow = ctx.session.dialog is not None
+    flow = ctx.session.dialog
     ctx.session.end_dialog()
-    key = "cancel.done" if had_flow else "cancel.nothing"
+    # an application is saved as a draft at every step: say so, and how to come back to it
+    key = "cancel.draft_kept" if flow == "application" else ("cancel.done" if flow else "cancel.nothing")
     return Transition([Text(text=ctx.msg(key), choices=menu_choices(ctx))])
 
 

@@ -75,9 +75,12 @@ def fake_sms() -> FakeSms:
 @pytest.fixture
 async def services(
     settings: Settings, knowledge_store: KnowledgeStore, nlu_service: NluService, fake_sms: FakeSms
-) -> Services:
+) -> AsyncIterator[Services]:
     # async: the LINE client opens its connection pool on the running loop
-    return build_services(settings, store=MemoryStore(), knowledge=knowledge_store, nlu=nlu_service, sms=fake_sms)
+    built = build_services(settings, store=MemoryStore(), knowledge=knowledge_store, nlu=nlu_service, sms=fake_sms)
+    await built.db.migrate()  # every test starts on the real schema, as the app does
+    yield built
+    await built.close()  # closing twice (the app's lifespan closes too) is harmless
 
 
 @pytest.fixture
@@ -97,7 +100,6 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def sim(services: Services) -> AsyncIterator[Simulator]:
     yield Simulator(services)
-    await services.close()
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ class FakeLineServer:
     richmenus: dict[str, dict[str, Any]] = field(default_factory=dict)
     richmenu_images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     default_richmenu: str | None = None
+    _richmenu_seq: int = 0
     _faults: dict[str, deque[Fault]] = field(default_factory=dict)
     _used_tokens: set[str] = field(default_factory=set)
     _accepted_keys: set[str] = field(default_factory=set)
@@ -170,7 +171,8 @@ class FakeLineServer:
             status, answer = self._check_richmenu(body)
             if status != 200:
                 return status, answer
-            menu_id = f"richmenu-{len(self.richmenus) + 1:032x}"
+            self._richmenu_seq += 1
+            menu_id = f"richmenu-{self._richmenu_seq:032x}"
             self.richmenus[menu_id] = {**body, "richMenuId": menu_id}
             return 200, {"richMenuId": menu_id}
         if path == "/v2/bot/richmenu/list" and method == "GET":

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
 def async_url(url: str) -> str:
@@ -39,6 +43,15 @@ class Database:
                 await session.rollback()
                 raise
 
+    async def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (`alembic upgrade head`), at start-up."""
+        if ":memory:" in self.url:
+            # an in-memory database lives in this engine's connection: migrate through it
+            async with self.engine.begin() as conn:
+                await conn.run_sync(_upgrade, self.url)
+            return
+        await asyncio.to_thread(_upgrade, None, self.url)
+
     async def ping(self) -> bool:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
@@ -46,3 +59,12 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def _upgrade(connection: Connection | None, url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ALEMBIC_INI))
+    config.attributes.update(url=url, connection=connection, configure_logging=False)
+    command.upgrade(config, "head")

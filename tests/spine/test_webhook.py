@@ -8,6 +8,7 @@ import json
 import httpx
 from fastapi import FastAPI
 
+from bot.queue import partition_of
 from integrations.line.fake import FakeLineServer
 from tests.factories import base_event, body, message_event, postback_event, signed_headers, text_event
 
@@ -107,8 +108,14 @@ async def test_one_users_events_stay_in_order_under_concurrent_delivery(
 
 
 async def test_different_users_are_handled_in_parallel(
-    client: httpx.AsyncClient, app: FastAPI, user_id: str, other_user: str
+    client: httpx.AsyncClient, app: FastAPI, user_id: str
 ) -> None:
+    partitions = app.state.services.settings.worker_partitions
+    # two users in different partitions (users sharing a partition are, correctly, handled one by one)
+    other_user = next(
+        u for u in (f"U{i:032x}" for i in range(1000))
+        if partition_of(f"user:{u}", partitions) != partition_of(f"user:{user_id}", partitions)
+    )
     processor = app.state.processor
     running = 0
     peak = 0

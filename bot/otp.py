@@ -1,0 +1,198 @@
+"""One-time codes by SMS to confirm a submission (NIST SP 800-63B, 5.1.3 out-of-band).
+
+- 6 digits from `secrets`; stored only as HMAC-SHA256(server key, salt:code); never logged.
+- Valid OTP_TTL_SECONDS (5 minutes); single use (an atomic "used_at IS NULL" update).
+- OTP_MAX_ATTEMPTS (5) wrong codes lock the application for OTP_LOCK_SECONDS (15 minutes).
+- A new code may be requested after OTP_RESEND_AFTER_SECONDS (60 s); it invalidates the previous one.
+- At most OTP_MAX_SENDS_PER_HOUR (5) codes per phone number per hour, whatever the application.
+- A gateway failure is reported (status "failed"); the code it would have carried is discarded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+
+from bot.config import Settings
+from integrations.sms import SmsError, SmsSender
+from integrations.storage.db import Database
+from integrations.storage.models.applications import Application, OtpChallenge
+from integrations.storage.pii import PiiCipher
+
+log = logging.getLogger(__name__)
+CODE_DIGITS = 6
+
+
+class SendStatus(StrEnum):
+    sent = "sent"
+    too_soon = "too_soon"  # a code was sent less than a minute ago
+    rate_limited = "rate_limited"  # too many codes to this number this hour
+    locked = "locked"  # too many wrong codes: wait
+    failed = "failed"  # the SMS gateway did not take it
+
+
+class VerifyStatus(StrEnum):
+    ok = "ok"
+    wrong = "wrong"
+    locked = "locked"
+    expired = "expired"
+    missing = "missing"  # no live code: send one first
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: SendStatus
+    wait_seconds: int = 0
+    until: datetime | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    status: VerifyStatus
+    remaining: int = 0
+    until: datetime | None = None
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def normalise_code(text: str) -> str | None:
+    """The code as typed ("123 456", Thai digits "๑๒๓๔๕๖"), or None if it is not 6 digits."""
+    digits = "".join(str(int(ch)) for ch in text if ch.isdigit())
+    stripped = "".join(ch for ch in text if not ch.isspace() and ch != "-")
+    if len(digits) != CODE_DIGITS or len(stripped) != CODE_DIGITS:
+        return None
+    return digits
+
+
+class OtpService:
+    def __init__(self, db: Database, sms: SmsSender, cipher: PiiCipher, settings: Settings,
+                 clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.sms = sms
+        self.cipher = cipher
+        self.settings = settings
+        self.clock = clock
+
+    def _hash(self, salt: str, code: str) -> str:
+        return hmac.new(self.cipher.otp_key, f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
+
+    async def _live(self, application_id: int) -> OtpChallenge | None:
+        async with self.db.session() as session:
+            return (await session.exec(
+                select(OtpChallenge)
+                .where(OtpChallenge.application_id == application_id, col(OtpChallenge.used_at).is_(None),
+                       col(OtpChallenge.superseded_at).is_(None))
+                .order_by(col(OtpChallenge.created_at).desc())
+            )).first()
+
+    async def _locked_until(self, application_id: int, now: datetime) -> datetime | None:
+        async with self.db.session() as session:
+            app = await session.get(Application, application_id)
+        until = app.otp_locked_until if app else None
+        return until if until is not None and until > now else None
+
+    async def send(self, application_id: int, phone: str, text_for: Callable[[str], str]) -> SendResult:
+        """Send a new code to `phone`; `text_for(code)` builds the SMS text."""
+        now = self.clock()
+        until = await self._locked_until(application_id, now)
+        if until is not None:
+            return SendResult(SendStatus.locked, until=until)
+        phone_index = self.cipher.index(phone)
+        async with self.db.session() as session:
+            last = (await session.exec(
+                select(OtpChallenge).where(OtpChallenge.application_id == application_id)
+                .order_by(col(OtpChallenge.created_at).desc())
+            )).first()
+            hour_ago = now - timedelta(hours=1)
+            recent = (await session.exec(
+                select(func.count(), func.min(OtpChallenge.created_at))
+                .where(OtpChallenge.phone_index == phone_index, col(OtpChallenge.created_at) > hour_ago)
+            )).one()
+        resend_after = timedelta(seconds=self.settings.otp_resend_after_seconds)
+        if last is not None and now - last.created_at < resend_after:
+            wait = math.ceil((last.created_at + resend_after - now).total_seconds())
+            return SendResult(SendStatus.too_soon, wait_seconds=wait)
+        count, oldest = recent
+        if count >= self.settings.otp_max_sends_per_hour:
+            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
+            return SendResult(SendStatus.rate_limited, until=oldest + timedelta(hours=1))
+
+        code, salt = new_code(), secrets.token_hex(16)
+        try:
+            await self.sms.send(phone, text_for(code))
+        except SmsError:
+            log.warning("OTP for application %s not sent: SMS gateway failed", application_id)
+            return SendResult(SendStatus.failed)
+        expires = now + timedelta(seconds=self.settings.otp_ttl_seconds)
+        async with self.db.session() as session:
+            await session.exec(
+                update(OtpChallenge)
+                .where(col(OtpChallenge.application_id) == application_id, col(OtpChallenge.used_at).is_(None),
+                       col(OtpChallenge.superseded_at).is_(None))
+                .values(superseded_at=now)
+            )
+            session.add(OtpChallenge(application_id=application_id, phone_index=phone_index, salt=salt,
+                                     code_hash=self._hash(salt, code), created_at=now, expires_at=expires))
+        log.info("OTP sent for application %s", application_id)
+        return SendResult(SendStatus.sent, expires_at=expires)
+
+    async def verify(self, application_id: int, typed: str) -> VerifyResult:
+        now = self.clock()
+        until = await self._locked_until(application_id, now)
+        if until is not None:
+            return VerifyResult(VerifyStatus.locked, until=until)
+        challenge = await self._live(application_id)
+        if challenge is None:
+            return VerifyResult(VerifyStatus.missing)
+        if now >= challenge.expires_at:
+            return VerifyResult(VerifyStatus.expired)
+        code = normalise_code(typed) or ""
+        if hmac.compare_digest(self._hash(challenge.salt, code), challenge.code_hash):
+            async with self.db.session() as session:
+                used = await session.exec(
+                    update(OtpChallenge)
+                    .where(col(OtpChallenge.id) == challenge.id, col(OtpChallenge.used_at).is_(None))
+                    .values(used_at=now)
+                )
+                if used.rowcount == 1:
+                    await session.exec(
+                        update(Application).where(col(Application.id) == application_id).values(otp_failures=0)
+                    )
+            if used.rowcount == 1:
+                return VerifyResult(VerifyStatus.ok)
+            return VerifyResult(VerifyStatus.missing)  # used a moment ago by a concurrent turn
+        return await self._wrong(application_id, challenge, now)
+
+    async def _wrong(self, application_id: int, challenge: OtpChallenge, now: datetime) -> VerifyResult:
+        limit = self.settings.otp_max_attempts
+        async with self.db.session() as session:
+            result = await session.exec(
+                update(Application).where(col(Application.id) == application_id)
+                .values(otp_failures=Application.otp_failures + 1).returning(Application.otp_failures)
+            )
+            failures = int(result.scalar_one())
+            if failures < limit:
+                return VerifyResult(VerifyStatus.wrong, remaining=limit - failures)
+            until = now + timedelta(seconds=self.settings.otp_lock_seconds)
+            await session.exec(
+                update(Application).where(col(Application.id) == application_id)
+                .values(otp_failures=0, otp_locked_until=until)
+            )
+            await session.exec(
+                update(OtpChallenge).where(col(OtpChallenge.id) == challenge.id).values(superseded_at=now)
+            )
+        log.info("OTP locked for application %s after %d wrong codes", application_id, limit)
+        return VerifyResult(VerifyStatus.locked, until=until)

@@ -1,0 +1,289 @@
+"""What the application dialog's modules share: steps, data, the question of each step, the order.
+
+The application flow is split over several modules (application, application_identity,
+application_form, application_docs, application_review); each registers the question of
+its steps with `@asks(Step.x)`. `goto` persists the position in the database on every
+move (the draft resumes after a restart) and asks the step's question; `advance` knows
+the order of the sections. See dialogs/application.mmd for the state diagram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from bot.context import TurnContext
+from bot.nlu.normalise import clean
+from bot.postback import postback
+from bot.replies import Choice, Reply, Text
+from dialogs.base import Transition
+from integrations.storage.models.applications import Application
+from integrations.storage.pii import cipher_for
+from integrations.storage.repos_applications import ApplicationRepo, document_key
+from knowledge.schema import Document, Service
+
+DIALOG_NAME = "application"
+DEFER_MIN_CONFIDENCE = 0.7  # an invalid answer that is clearly another question goes to other dialogs
+
+YES_WORDS = frozenset({"ใช่", "ใช่แล้ว", "ถูกต้อง", "ถูก", "ยอมรับ", "ตกลง", "ยืนยัน", "มี", "ได้รับ", "เคย",
+                       "yes", "y", "ok", "okay", "โอเค"})
+NO_WORDS = frozenset({"ไม่", "ไม่ใช่", "ไม่ถูกต้อง", "ไม่ยอมรับ", "ไม่ตกลง", "ไม่มี", "ไม่ได้รับ", "ไม่เคย",
+                      "no", "n"})
+RESUME_WORDS = frozenset({"ทำต่อ", "ทำต่อจากเดิม", "กลับไปทำต่อ", "ทำคำขอต่อ", "ยื่นต่อ", "continue", "resume"})
+PARTICLES = ("ค่ะ", "ครับ", "คะ", "คับ", "จ้า", "จ้ะ", "นะ", "ค่า", "ฮะ")
+
+
+class Step(StrEnum):
+    choose_service = "choose_service"
+    resume_or_new = "resume_or_new"
+    consent = "consent"
+    confirm_identity = "confirm_identity"
+    name = "name"
+    national_id = "national_id"
+    phone = "phone"
+    address = "address"
+    field = "field"
+    condition = "condition"
+    document = "document"
+    review = "review"
+    otp = "otp"
+
+
+IDENTITY_STEPS = (Step.name, Step.national_id, Step.phone, Step.address)
+# steps saved on the draft, to resume at (choosing the service or a draft, and consent, come before it)
+SAVED_STEPS = frozenset({Step.confirm_identity, *IDENTITY_STEPS, Step.field, Step.condition, Step.document,
+                         Step.review, Step.otp})
+
+
+class Data(BaseModel):
+    application_id: int | None = None
+    service_id: str | None = None
+    field_index: int = 0
+    condition_id: str | None = None
+    doc_index: int = 0
+    editing: bool = False  # walking a section from the review: back to the review after it
+    missing_only: bool = False  # walking only the documents not received yet
+    only: bool = False  # changing one answer (e.g. the phone from the OTP step): then the review
+    offered: list[str] = Field(default_factory=list)  # services offered by choose_service
+
+
+AskFn = Callable[[TurnContext, Data], Awaitable[list[Reply]]]
+ASK: dict[Step, AskFn] = {}
+
+
+def asks(step: Step) -> Callable[[AskFn], AskFn]:
+    def register(fn: AskFn) -> AskFn:
+        ASK[step] = fn
+        return fn
+
+    return register
+
+
+# --- services of a turn ----------------------------------------------------------------------
+
+
+def repo(ctx: TurnContext) -> ApplicationRepo:
+    return ApplicationRepo(ctx.services.db, cipher_for(ctx.services.settings), ctx.services.clock)
+
+
+async def current_app(ctx: TurnContext, data: Data) -> Application | None:
+    """The application of this conversation (read once per turn)."""
+    if data.application_id is None:
+        return None
+    cached = ctx.notes.get("application")
+    if isinstance(cached, Application) and cached.id == data.application_id:
+        return cached
+    app = await repo(ctx).get(data.application_id, ctx.event.user_id)
+    ctx.notes["application"] = app
+    return app
+
+
+def service_of(ctx: TurnContext, data: Data) -> Service | None:
+    return ctx.knowledge.services.get(data.service_id or "")
+
+
+def checklist(service: Service, app: Application) -> list[Document]:
+    return service.documents_for(dict(app.condition_answers))
+
+
+# --- reading answers ---------------------------------------------------------------------------
+
+
+def plain(text: str) -> str:
+    """Lower-case, no spaces, polite particles dropped: "ใช่ค่ะ " -> "ใช่"."""
+    value = clean(text).lower().replace(" ", "")
+    changed = True
+    while changed:
+        changed = False
+        for particle in PARTICLES:
+            if value.endswith(particle) and len(value) > len(particle):
+                value, changed = value[: -len(particle)], True
+    return value
+
+
+def yes_no(ctx: TurnContext, key: str) -> bool | None:
+    """A yes/no answer: the button for `key` (postback app_yn) or typed words."""
+    pb = ctx.postback
+    if pb is not None:
+        if pb.action == "app_yn" and pb.get("k") == key:
+            return pb.get("v") == "1"
+        return None
+    word = plain(ctx.text)
+    if word in YES_WORDS or word == plain(ctx.msg("application.choice.yes")):
+        return True
+    if word in NO_WORDS or word == plain(ctx.msg("application.choice.no")):
+        return False
+    return None
+
+
+def is_resume_words(ctx: TurnContext) -> bool:
+    return ctx.postback is None and plain(ctx.text) in RESUME_WORDS
+
+
+def pressed(ctx: TurnContext, action: str, **params: str) -> bool:
+    pb = ctx.postback
+    return pb is not None and pb.action == action and all(pb.get(k) == v for k, v in params.items())
+
+
+def other_question(ctx: TurnContext) -> bool:
+    """True when the text is confidently something else (a question about fees, hours…)."""
+    nlu = ctx.nlu
+    return (
+        nlu is not None and nlu.intent not in {None, "unknown"}
+        and nlu.confidence >= DEFER_MIN_CONFIDENCE
+    )
+
+
+# --- building replies --------------------------------------------------------------------------
+
+
+def yes_no_choices(ctx: TurnContext, key: str) -> list[Choice]:
+    return [
+        Choice(label=ctx.msg("application.choice.yes"), data=postback("app_yn", k=key, v="1"),
+               text=ctx.msg("application.choice.yes"), action="postback"),
+        Choice(label=ctx.msg("application.choice.no"), data=postback("app_yn", k=key, v="0"),
+               text=ctx.msg("application.choice.no"), action="postback"),
+    ]
+
+
+def keep_choice(ctx: TurnContext, key: str) -> Choice:
+    label = ctx.msg("application.choice.keep")
+    return Choice(label=label, data=postback("app_keep", k=key), text=label, action="postback")
+
+
+def question(ctx: TurnContext, key: str, *, current: str | None = None, keep_key: str | None = None,
+             choices: list[Choice] | None = None, **values: object) -> Text:
+    """A question, with the value given before (and a button to keep it) when there is one."""
+    text = ctx.msg(key, **values)
+    buttons = list(choices or [])
+    if current:
+        text = f"{text}\n{ctx.msg('application.current_value', value=current)}"
+        if keep_key:
+            buttons.insert(0, keep_choice(ctx, keep_key))
+    return Text(text=text, choices=buttons)
+
+
+def merge(before: list[Reply], after: list[Reply]) -> list[Reply]:
+    """Join an acknowledgement and the next question into one bubble when both are plain text."""
+    if before and after and isinstance(before[-1], Text) and not before[-1].choices and isinstance(after[0], Text):
+        joined = Text(text=f"{before[-1].text}\n\n{after[0].text}", choices=after[0].choices)
+        return [*before[:-1], joined, *after[1:]]
+    return [*before, *after]
+
+
+def thai_date(ctx: TurnContext, day: dt.date) -> str:
+    months = ctx.msg("application.months").split(",")
+    return f"{day.day} {months[day.month - 1].strip()} {day.year + 543}"
+
+
+def thai_datetime(ctx: TurnContext, moment: dt.datetime) -> str:
+    local = moment.astimezone(ctx.now.tzinfo)
+    return ctx.msg("application.datetime", date=thai_date(ctx, local.date()), time=local.strftime("%H:%M"))
+
+
+# --- moving through the flow -------------------------------------------------------------------
+
+
+async def goto(ctx: TurnContext, data: Data, step: Step, before: list[Reply] | None = None) -> Transition:
+    """Save the position (database and session) and ask the question of `step`."""
+    if data.application_id is not None and step in SAVED_STEPS:
+        await repo(ctx).save_progress(data.application_id, step.value, data.model_dump(mode="json"))
+    question = await ASK[step](ctx, data)
+    return Transition(merge(list(before or []), question), next=step.value, data=data)
+
+
+async def stay(ctx: TurnContext, data: Data, step: Step, replies: list[Reply]) -> Transition:
+    """Move to (or stay at) `step` with these replies only, without asking its question again."""
+    if data.application_id is not None and step in SAVED_STEPS:
+        await repo(ctx).save_progress(data.application_id, step.value, data.model_dump(mode="json"))
+    return Transition(replies, next=step.value, data=data)
+
+
+async def first_condition(ctx: TurnContext, data: Data, app: Application, service: Service) -> str | None:
+    """The next condition question to ask (edit mode: every one in turn; else the unanswered)."""
+    ids = [c.id for c in service.conditions]
+    if data.editing:
+        start = ids.index(data.condition_id) + 1 if data.condition_id in ids else 0
+        return ids[start] if start < len(ids) else None
+    known = {k: v for k, v in ctx.session.answers.items() if k in ids and k not in app.condition_answers}
+    if known:  # answered earlier in the chat (e.g. in the checklist): shared, not asked again
+        await repo(ctx).set_condition_answers(app, known)
+    return next((c for c in ids if c not in app.condition_answers), None)
+
+
+async def next_document(ctx: TurnContext, data: Data, app: Application, service: Service, start: int) -> int | None:
+    docs = checklist(service, app)
+    if not data.missing_only:
+        return start if start < len(docs) else None
+    received = await repo(ctx).documents(app.id or 0)
+    for index in range(start, len(docs)):
+        doc = received.get(document_key(docs[index].name))
+        if doc is None or doc.status != "received":
+            return index
+    return None
+
+
+async def advance(ctx: TurnContext, data: Data, done: Step, before: list[Reply] | None = None) -> Transition:
+    """Go to the step after `done` (sections: identity, form, conditions, documents, review)."""
+    app, service = await current_app(ctx, data), service_of(ctx, data)
+    if app is None or service is None:
+        raise LookupError("advance() needs the application and its service")
+    before = list(before or [])
+    if data.only:
+        data.only = data.editing = False
+        return await goto(ctx, data, Step.review, before)
+    if done is Step.consent:
+        saved = await repo(ctx).saved_identity(app.line_user_id)
+        return await goto(ctx, data, Step.confirm_identity if saved else Step.name, before)
+    if done in IDENTITY_STEPS[:-1]:
+        return await goto(ctx, data, IDENTITY_STEPS[IDENTITY_STEPS.index(done) + 1], before)
+    if done in {Step.address, Step.confirm_identity}:
+        await repo(ctx).remember_identity(app)
+        if data.editing:
+            return await goto(ctx, data, Step.review, before)
+        data.field_index = -1
+        done = Step.field
+    if done is Step.field:
+        data.field_index += 1
+        if data.field_index < len(service.form_fields):
+            return await goto(ctx, data, Step.field, before)
+        if data.editing:
+            return await goto(ctx, data, Step.review, before)
+        data.condition_id = None
+        done = Step.condition
+    if done is Step.condition:
+        data.condition_id = await first_condition(ctx, data, app, service)
+        if data.condition_id is not None:
+            return await goto(ctx, data, Step.condition, before)
+        data.doc_index = -1
+        done = Step.document
+    if done is Step.document:
+        index = await next_document(ctx, data, app, service, data.doc_index + 1)
+        if index is not None:
+            data.doc_index = index
+            return await goto(ctx, data, Step.document, before)
+    data.editing = data.missing_only = False
+    return await goto(ctx, data, Step.review, before)

@@ -1,0 +1,178 @@
+"""The applicant: reuse the saved identity (after asking), or name, national ID, mobile, address.
+
+Each answer is checked (bot/validators.py); a wrong one gets a Thai explanation and the same
+question again, and every answer already given stays saved. Values are shown back formatted
+(1-2345-67890-12-3, 081-234-5678) so the citizen can spot a typo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.context import TurnContext
+from bot.postback import postback
+from bot.replies import Choice, Reply, Text
+from bot.validators import (
+    Parsed,
+    format_mobile,
+    format_national_id,
+    parse_address,
+    parse_full_name,
+    parse_mobile,
+    parse_national_id,
+)
+from dialogs.application_common import (
+    Data,
+    Step,
+    advance,
+    asks,
+    current_app,
+    goto,
+    other_question,
+    pressed,
+    question,
+    repo,
+    yes_no,
+)
+from dialogs.base import Transition
+from integrations.storage.repos_applications import Applicant
+
+
+@dataclass(frozen=True)
+class IdentityItem:
+    step: Step
+    ask_key: str
+    parse: Callable[[str], Parsed[str]]
+    attribute: str  # field of Applicant and keyword of ApplicationRepo.set_applicant
+    shown: Callable[[str], str] = str  # how the value is shown back
+    ack_key: str | None = None  # acknowledgement that repeats the value, formatted
+
+
+ITEMS: dict[Step, IdentityItem] = {
+    Step.name: IdentityItem(Step.name, "application.ask.name", parse_full_name, "full_name"),
+    Step.national_id: IdentityItem(Step.national_id, "application.ask.national_id", parse_national_id,
+                                   "national_id", format_national_id, "application.ack.national_id"),
+    Step.phone: IdentityItem(Step.phone, "application.ask.phone", parse_mobile, "phone", format_mobile,
+                             "application.ack.phone"),
+    Step.address: IdentityItem(Step.address, "application.ask.address", parse_address, "address"),
+}
+
+
+def identity_lines(ctx: TurnContext, who: Applicant) -> dict[str, str]:
+    return {
+        "name": who.full_name or "-",
+        "national_id": format_national_id(who.national_id) if who.national_id else "-",
+        "phone": format_mobile(who.phone) if who.phone else "-",
+        "address": who.address or "-",
+    }
+
+
+# --- reuse the saved identity ----------------------------------------------------------------
+
+
+@asks(Step.confirm_identity)
+async def ask_confirm_identity(ctx: TurnContext, data: Data) -> list[Reply]:
+    saved = await repo(ctx).saved_identity(ctx.event.user_id or "")
+    if saved is None:  # pragma: no cover - advance() only comes here with a saved identity
+        return await ask_item(ctx, data, Step.name)
+    use, edit = ctx.msg("application.choice.use_saved"), ctx.msg("application.choice.edit_identity")
+    return [Text(
+        text=ctx.msg("application.identity.saved", **identity_lines(ctx, saved)),
+        choices=[
+            Choice(label=use, text=use, data=postback("app_yn", k="identity", v="1"), action="postback"),
+            Choice(label=edit, text=edit, data=postback("app_yn", k="identity", v="0"), action="postback"),
+        ],
+    )]
+
+
+async def on_confirm_identity(ctx: TurnContext, data: Data) -> Transition | None:
+    answer = yes_no(ctx, "identity")
+    app = await current_app(ctx, data)
+    if answer is None or app is None:
+        return None
+    saved = await repo(ctx).saved_identity(app.line_user_id)
+    if saved is not None:  # copied either way: "แก้ไข" shows each value with a button to keep it
+        await repo(ctx).set_applicant(app, full_name=saved.full_name, national_id=saved.national_id,
+                                      phone=saved.phone, address=saved.address)
+    if answer and saved is not None and saved.complete:
+        return await advance(ctx, data, Step.confirm_identity, [Text(text=ctx.msg("application.identity.reused"))])
+    return await goto(ctx, data, Step.name)
+
+
+# --- one item at a time ------------------------------------------------------------------------
+
+
+async def ask_item(ctx: TurnContext, data: Data, step: Step) -> list[Reply]:
+    item = ITEMS[step]
+    app = await current_app(ctx, data)
+    value = getattr(repo(ctx).applicant(app), item.attribute) if app else None
+    return [question(ctx, item.ask_key, current=item.shown(value) if value else None, keep_key=step.value)]
+
+
+@asks(Step.name)
+async def ask_name(ctx: TurnContext, data: Data) -> list[Reply]:
+    return await ask_item(ctx, data, Step.name)
+
+
+@asks(Step.national_id)
+async def ask_national_id(ctx: TurnContext, data: Data) -> list[Reply]:
+    return await ask_item(ctx, data, Step.national_id)
+
+
+@asks(Step.phone)
+async def ask_phone(ctx: TurnContext, data: Data) -> list[Reply]:
+    return await ask_item(ctx, data, Step.phone)
+
+
+@asks(Step.address)
+async def ask_address(ctx: TurnContext, data: Data) -> list[Reply]:
+    return await ask_item(ctx, data, Step.address)
+
+
+async def on_item(ctx: TurnContext, data: Data, step: Step) -> Transition | None:
+    item = ITEMS[step]
+    app = await current_app(ctx, data)
+    if app is None:
+        return None
+    current = getattr(repo(ctx).applicant(app), item.attribute)
+    if pressed(ctx, "app_keep", k=step.value) and current:
+        return await advance(ctx, data, step)
+    if not ctx.text:
+        return None
+    parsed = item.parse(ctx.text)
+    if not parsed.ok or parsed.value is None:
+        if other_question(ctx):
+            return None  # "ค่าธรรมเนียมเท่าไร" typed here: let the fees answer it, then ask again
+        problem = Text(text=ctx.msg(parsed.error or "application.error.text_short", **parsed.details))
+        return await goto(ctx, data, step, [problem])
+    await repo(ctx).set_applicant(app, **{item.attribute: parsed.value})
+    before: list[Reply] = []
+    if item.ack_key:
+        before.append(Text(text=ctx.msg(item.ack_key, value=item.shown(parsed.value))))
+    return await advance(ctx, data, step, before)
+
+
+async def on_name(ctx: TurnContext, data: Data) -> Transition | None:
+    return await on_item(ctx, data, Step.name)
+
+
+async def on_national_id(ctx: TurnContext, data: Data) -> Transition | None:
+    return await on_item(ctx, data, Step.national_id)
+
+
+async def on_phone(ctx: TurnContext, data: Data) -> Transition | None:
+    return await on_item(ctx, data, Step.phone)
+
+
+async def on_address(ctx: TurnContext, data: Data) -> Transition | None:
+    return await on_item(ctx, data, Step.address)
+
+
+HANDLERS = {
+    Step.confirm_identity: on_confirm_identity,
+    Step.name: on_name,
+    Step.national_id: on_national_id,
+    Step.phone: on_phone,
+    Step.address: on_address,
+}

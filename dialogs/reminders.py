@@ -1,0 +1,245 @@
+"""Reminders of yearly deadlines (the `deadlines` of a service file): subscribe, list, opt out.
+
+Entry: the words "เตือนด้วย" / "แจ้งเตือน" / "เลิกแจ้งเตือน" (see remind.words.* in
+messages/civic.yaml) or a postback `a=remind&…`:
+  s=<service>&d=<deadline>  subscribe          s=<service>   that service's deadlines
+  op=pick  choose a deadline     op=list  my reminders     op=off&id=<n>  opt out
+Other dialogs offer the button with `reminder_choice(ctx, service_id)`. The dialog keeps
+no state; bot/scheduler.py sends the reminders.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+from sqlmodel import col, select
+
+from bot.context import TurnContext
+from bot.postback import postback
+from bot.replies import Choice, Text
+from bot.scheduler import (
+    closing_day,
+    due_kinds,
+    find_deadline,
+    next_window,
+    reminder_settings,
+    retry_key,
+    thai_date,
+    window,
+    window_text,
+)
+from dialogs.base import Dialog, Transition
+from integrations.storage.models.civic import ReminderSubscription, SentReminder
+from knowledge.schema import Deadline, Service
+
+ACTION = "remind"
+MAX_CHOICES = 13
+
+
+class Data(BaseModel):
+    pass
+
+
+def _norm(text: str) -> str:
+    return "".join(text.lower().split())
+
+
+def _has_words(ctx: TurnContext, key: str) -> bool:
+    said = _norm(ctx.text)
+    return any(w and w in said for w in (_norm(part) for part in ctx.msg(key).split(",")))
+
+
+def wants_reminder(ctx: TurnContext) -> bool:
+    if not ctx.text:
+        return False
+    return any(_has_words(ctx, f"remind.words.{kind}") for kind in ("stop", "list", "subscribe"))
+
+
+def _choice(label: str, action: str = ACTION, **params: str) -> Choice:
+    return Choice(label=label, text=label, data=postback(action, **params), action="postback")
+
+
+def reminder_choice(ctx: TurnContext, service_id: str) -> Choice | None:
+    """The "remind me" quick reply for a service with yearly deadlines (for other dialogs)."""
+    service = ctx.knowledge.services.get(service_id)
+    if service is None or not service.deadlines:
+        return None
+    return _choice(ctx.msg("remind.offer.label"), s=service_id)
+
+
+def _chat(ctx: TurnContext) -> str:
+    return ctx.event.reply_to or ctx.event.user_id or ""
+
+
+def _today(ctx: TurnContext) -> date:
+    return ctx.now.date()
+
+
+def _menu(ctx: TurnContext) -> Choice:
+    return _choice(ctx.msg("remind.menu.label"), action="menu")
+
+
+def _mine(ctx: TurnContext) -> Choice:
+    return _choice(ctx.msg("remind.mine.label"), op="list")
+
+
+def _all_deadlines(ctx: TurnContext) -> list[tuple[Service, Deadline]]:
+    return [(s, d) for s in ctx.knowledge.services.values() for d in s.deadlines]
+
+
+def _pick(ctx: TurnContext, notes: list[str] | None = None, only: str | None = None) -> Transition:
+    pairs = [(s, d) for s, d in _all_deadlines(ctx) if only is None or s.id == only]
+    lines = [*(notes or []), ctx.msg("remind.pick")]
+    choices: list[Choice] = []
+    for service, deadline in pairs:
+        win = next_window(deadline, _today(ctx))
+        lines.append(ctx.msg("remind.pick_line", service=service.short_name, window=window_text(ctx.knowledge, win)))
+        choices.append(_choice(service.short_name, s=service.id, d=deadline.id))
+    return Transition([Text(text="\n".join(lines), choices=[*choices[: MAX_CHOICES - 2], _mine(ctx), _menu(ctx)])])
+
+
+def _when(ctx: TurnContext, deadline: Deadline) -> list[str]:
+    """When the citizen will hear from us."""
+    today = _today(ctx)
+    win = window(deadline, today.year)
+    if win.opens <= today <= win.closes:
+        lines = [ctx.msg("remind.open_now", date=thai_date(ctx.knowledge, win.closes))]
+        closing = closing_day(win, reminder_settings().closing_days)
+        if closing is not None and closing > today:
+            lines.append(ctx.msg("remind.closing_later", date=thai_date(ctx.knowledge, closing)))
+        return lines
+    return [ctx.msg("remind.next", date=thai_date(ctx.knowledge, next_window(deadline, today).opens))]
+
+
+async def _subscribe(ctx: TurnContext, service_id: str, deadline_id: str) -> Transition:
+    found = find_deadline(ctx.knowledge, service_id, deadline_id)
+    if found is None:
+        return _pick(ctx, [ctx.msg("remind.not_found")])
+    service, deadline = found
+    today = _today(ctx)
+    async with ctx.services.db.session() as session:
+        query = select(ReminderSubscription).where(
+            ReminderSubscription.line_user_id == _chat(ctx),
+            ReminderSubscription.service_id == service_id,
+            ReminderSubscription.deadline_id == deadline_id,
+        )
+        sub = (await session.exec(query)).first()
+        already = sub is not None and not sub.opted_out
+        if sub is None:
+            sub = ReminderSubscription(line_user_id=_chat(ctx), service_id=service_id, deadline_id=deadline_id,
+                                       created_at=ctx.now)
+        sub.opted_out, sub.opted_out_at = False, None
+        session.add(sub)
+        await session.flush()
+        assert sub.id is not None
+        # inside the window now: this answer is the reminder, the scheduler must not repeat it
+        done = await session.exec(select(SentReminder.kind).where(
+            SentReminder.subscription_id == sub.id, SentReminder.year == today.year))
+        recorded = set(done.all())
+        for kind in due_kinds(deadline, today, reminder_settings().closing_days):
+            if kind not in recorded:
+                session.add(SentReminder(subscription_id=sub.id, year=today.year, kind=kind,
+                                         retry_key=retry_key(sub.id, today.year, kind), sent_at=ctx.now))
+    if already:
+        head = ctx.msg("remind.already", service=service.short_name)
+    else:
+        head = ctx.msg("remind.subscribed", service=service.short_name, description=deadline.description)
+    choices = [_mine(ctx), _choice(ctx.msg("remind.documents.label"), action="documents", s=service_id),
+               _menu(ctx)]
+    return Transition([Text(text="\n".join([head, *_when(ctx, deadline)]), choices=choices)])
+
+
+async def _for_service(ctx: TurnContext, service_id: str, *, confirm: bool) -> Transition:
+    service = ctx.knowledge.services[service_id]
+    if not service.deadlines:
+        return _pick(ctx, [ctx.msg("remind.no_deadline", service=service.short_name)])
+    if len(service.deadlines) > 1:
+        return _pick(ctx, only=service_id)
+    deadline = service.deadlines[0]
+    if not confirm:
+        return await _subscribe(ctx, service_id, deadline.id)
+    win = window_text(ctx.knowledge, next_window(deadline, _today(ctx)))
+    text = ctx.msg("remind.confirm", service=service.short_name, window=win)
+    yes = _choice(ctx.msg("remind.confirm_yes.label"), s=service_id, d=deadline.id)
+    return Transition([Text(text=text, choices=[yes, _choice(ctx.msg("remind.other.label"), op="pick")])])
+
+
+async def _active(ctx: TurnContext) -> list[ReminderSubscription]:
+    async with ctx.services.db.session() as session:
+        query = (
+            select(ReminderSubscription)
+            .where(ReminderSubscription.line_user_id == _chat(ctx), col(ReminderSubscription.opted_out).is_(False))
+            .order_by(col(ReminderSubscription.id))
+        )
+        return list((await session.exec(query)).all())
+
+
+async def _list(ctx: TurnContext, *, stopping: bool = False) -> Transition:
+    subs = [(sub, find_deadline(ctx.knowledge, sub.service_id, sub.deadline_id)) for sub in await _active(ctx)]
+    known = [(sub, found) for sub, found in subs if found is not None]
+    if not known:
+        return _pick(ctx, [ctx.msg("remind.list_empty")])
+    lines = [ctx.msg("remind.list_title")]
+    choices: list[Choice] = []
+    for number, (sub, (service, deadline)) in enumerate(known, start=1):
+        win = window_text(ctx.knowledge, next_window(deadline, _today(ctx)))
+        lines.append(ctx.msg("remind.list_line", number=number, service=service.short_name, window=win))
+        choices.append(_choice(ctx.msg("remind.stop.label", service=service.short_name), op="off", id=str(sub.id)))
+    if stopping:
+        lines.append(ctx.msg("remind.list_hint"))
+    extra = [_choice(ctx.msg("remind.add.label"), op="pick"), _menu(ctx)]
+    return Transition([Text(text="\n".join(lines), choices=[*choices[: MAX_CHOICES - 2], *extra])])
+
+
+async def _opt_out(ctx: TurnContext, raw_id: str | None) -> Transition:
+    sub_id = int(raw_id) if raw_id and raw_id.isdigit() else None
+    async with ctx.services.db.session() as session:
+        sub = await session.get(ReminderSubscription, sub_id) if sub_id is not None else None
+        if sub is None or sub.line_user_id != _chat(ctx):
+            sub = None  # someone else's subscription is not found, not refused
+        elif not sub.opted_out:
+            sub.opted_out, sub.opted_out_at = True, ctx.now
+            session.add(sub)
+    if sub is None:
+        return Transition([Text(text=ctx.msg("remind.not_found"), choices=[_mine(ctx), _menu(ctx)])])
+    found = find_deadline(ctx.knowledge, sub.service_id, sub.deadline_id)
+    name = found[0].short_name if found else sub.service_id
+    again = _choice(ctx.msg("remind.resubscribe.label"), s=sub.service_id, d=sub.deadline_id)
+    text = ctx.msg("remind.stopped", service=name)
+    return Transition([Text(text=text, choices=[again, _mine(ctx), _menu(ctx)])])
+
+
+async def start(ctx: TurnContext, data: Data) -> Transition:
+    pb = ctx.postback
+    if pb is not None:
+        op, service_id, deadline_id = pb.get("op"), pb.get("s"), pb.get("d")
+        if op == "off":
+            return await _opt_out(ctx, pb.get("id"))
+        if op == "list":
+            return await _list(ctx)
+        if service_id and deadline_id:
+            return await _subscribe(ctx, service_id, deadline_id)
+        if service_id in ctx.knowledge.services:
+            return await _for_service(ctx, service_id, confirm=False)
+        return _pick(ctx)
+    if _has_words(ctx, "remind.words.stop"):
+        return await _list(ctx, stopping=True)
+    if _has_words(ctx, "remind.words.list"):
+        return await _list(ctx)
+    said = ctx.nlu.service if ctx.nlu is not None else None
+    if said in ctx.knowledge.services:
+        return await _for_service(ctx, said, confirm=False)
+    focus = ctx.session.focus_service
+    if focus in ctx.knowledge.services and ctx.knowledge.services[focus].deadlines:
+        return await _for_service(ctx, focus, confirm=True)
+    return _pick(ctx)
+
+
+DIALOG: Dialog[Data] = Dialog(
+    name="reminders",
+    data_type=Data,
+    start=start,
+    postbacks=frozenset({ACTION}),
+    matcher=wants_reminder,
+)

@@ -1,0 +1,38 @@
+"""Every service of the office, as a carousel grouped by category (intent list_services).
+
+One-shot: each card lists its services as buttons (`a=service_info&s=<id>`), so the
+citizen goes on with a tap; nothing is kept between turns.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from bot.context import TurnContext
+from bot.postback import postback
+from bot.replies import Text
+from dialogs.base import Dialog, Transition
+from dialogs.cards import pick, services_carousel, understood
+
+
+class Data(BaseModel):
+    pass
+
+
+async def start(ctx: TurnContext, data: Data) -> Transition:
+    understood(ctx)
+    carousel = services_carousel(ctx)
+    carousel.choices = [
+        pick(ctx.msg("cards.next.office"), postback("office_hours")),
+        pick(ctx.msg("cards.next.menu"), postback("menu")),
+    ]
+    return Transition([Text(text=ctx.msg("services.intro", count=len(ctx.knowledge.services))), carousel])
+
+
+DIALOG: Dialog[Data] = Dialog(
+    name="services_list",
+    data_type=Data,
+    start=start,
+    intents=frozenset({"list_services"}),
+    postbacks=frozenset({"list_services", "services"}),
+)

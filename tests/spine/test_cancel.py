@@ -1,0 +1,29 @@
+"""Cancel works from anywhere, but a short "no" answering a question is not a cancel."""
+
+from __future__ import annotations
+
+from bot.simulator import Simulator
+
+
+async def test_cancel_leaves_an_application_and_says_the_draft_is_kept(sim: Simulator) -> None:
+    await sim.text("ขอยื่นเบี้ยยังชีพผู้สูงอายุ")
+    session = await sim.processor.services.sessions.load(f"user:{sim.user_id}")
+    assert session.dialog == "application"
+    screen = await sim.text("ยกเลิก")
+    assert "ฉบับร่าง" in screen.text and "ทำต่อ" in screen.text
+    session = await sim.processor.services.sessions.load(f"user:{sim.user_id}")
+    assert session.dialog is None
+
+
+async def test_a_short_no_inside_a_flow_answers_the_question(sim: Simulator) -> None:
+    await sim.text("อยากแจ้งเรื่องน้ำประปาไม่ไหลค่ะ")
+    before = await sim.processor.services.sessions.load(f"user:{sim.user_id}")
+    assert before.dialog == "complaint"
+    await sim.text("ไม่ต้อง")
+    after = await sim.processor.services.sessions.load(f"user:{sim.user_id}")
+    assert after.dialog == "complaint"  # still in the complaint: nothing typed was thrown away
+
+
+async def test_cancel_with_nothing_open_says_so(sim: Simulator) -> None:
+    screen = await sim.text("ยกเลิก")
+    assert "ไม่มีรายการที่ค้างอยู่" in screen.text
