@@ -230,7 +230,21 @@ class ReminderScheduler:
                 raise
             except Exception:
                 log.exception("reminder tick failed")
+            try:
+                await self.sweep_drafts()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("draft sweep failed")
             await asyncio.sleep(self.settings.interval_seconds)
+
+    async def sweep_drafts(self) -> None:
+        """Remind citizens of drafts about to expire, and expire old ones (idempotent)."""
+        from dialogs.drafts import sweep_drafts  # dialogs import the bot core: import late
+
+        result = await sweep_drafts(self.services)
+        if result.expired or result.reminded:
+            log.info("drafts: %d expired, %d reminded", len(result.expired), len(result.reminded))
 
     def start(self) -> None:
         if self.settings.enabled and self._task is None:
