@@ -14,7 +14,7 @@ from bot.understanding import NluService
 from integrations.line.client import LineMessenger, NullMessenger, SdkLineMessenger
 from integrations.sms import SmsSender, build_sms
 from integrations.storage.db import Database
-from integrations.storage.files import FileStore, LocalFileStore
+from integrations.storage.files import FileStore, build_file_store
 from knowledge.store import KnowledgeStore
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,6 @@ def build_services(
         nlu=nlu,
         line=line or build_line(settings),
         db=Database(settings.database_url),
-        files=LocalFileStore(settings.storage_dir),
+        files=build_file_store(settings.storage_dir, settings.s3_bucket, settings.s3_endpoint_url),
         sms=sms or build_sms(settings),
     )

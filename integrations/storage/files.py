@@ -7,7 +7,7 @@ import asyncio
 import hashlib
 import re
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -56,3 +56,45 @@ class LocalFileStore:
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, True)
+
+
+class S3FileStore:
+    """S3-compatible object storage (AWS S3, MinIO, Ceph…) via aiobotocore.
+
+    Credentials come from the usual AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    AWS_DEFAULT_REGION); S3_ENDPOINT_URL points at a non-AWS service.
+    """
+
+    def __init__(self, bucket: str, endpoint_url: str | None = None) -> None:
+        from aiobotocore.session import get_session  # optional dependency: pip install '.[s3]'
+
+        self.bucket = bucket
+        self._endpoint = endpoint_url
+        self._session = get_session()
+
+    def _client(self) -> Any:
+        return self._session.create_client("s3", endpoint_url=self._endpoint)
+
+    async def save(self, folder: str, name: str, data: bytes, content_type: str) -> str:
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        key = f"{safe_name(folder)}/{digest}-{safe_name(name)}"
+        async with self._client() as s3:
+            await s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+        return key
+
+    async def read(self, key: str) -> bytes:
+        async with self._client() as s3:
+            response = await s3.get_object(Bucket=self.bucket, Key=key)
+            async with response["Body"] as stream:
+                data: bytes = await stream.read()
+        return data
+
+    async def delete(self, key: str) -> None:
+        async with self._client() as s3:
+            await s3.delete_object(Bucket=self.bucket, Key=key)
+
+
+def build_file_store(storage_dir: Path, s3_bucket: str | None, s3_endpoint_url: str | None) -> FileStore:
+    if s3_bucket:
+        return S3FileStore(s3_bucket, s3_endpoint_url)
+    return LocalFileStore(storage_dir)
