@@ -24,7 +24,7 @@ from pathlib import Path  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 HELDOUT = REPO / "bench" / "data" / "nlu_heldout.tsv"
-DEV = Path("/work/shared/nlu/dev.tsv")
+DEV = REPO.parent / "shared" / "nlu" / "dev.tsv"  # shared/ sits beside the repo
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:

@@ -12,7 +12,7 @@ from bot.nlu.data import TrainingData, load_training_data
 REPO = Path(__file__).resolve().parents[2]
 HELDOUT = REPO / "bench" / "data" / "nlu_heldout.tsv"
 BLIND = Path(__file__).parent / "data" / "blind.tsv"
-DEV = Path("/work/shared/nlu/dev.tsv")
+DEV = Path(__file__).resolve().parents[2].parent / "shared" / "nlu" / "dev.tsv"  # shared/ sits beside the repo
 NATIONAL = REPO / "knowledge" / "national"
 
 
