@@ -8,13 +8,19 @@ from bot.events import EventKind
 from dialogs import (
     application,  # applications in the chat
     cancel,
+    checklist,  # information: the citizen's document checklist
     complaint,  # civic: complaints
     drafts,  # applications: their drafts
+    facts,  # information: fees, duration
     fallback,
+    faq,  # information: FAQ answers
     handoff,
     menu,
+    office,  # information: hours, open now, contact, location
     portal_help,  # civic: BizPortal / DGA Connect help
     reminders,  # civic: deadline reminders
+    service_info,  # information: the service card
+    services_list,  # information: all services by category
     welcome,
 )
 from dialogs.base import Dialog
@@ -30,6 +36,12 @@ REGISTRY: tuple[Dialog[Any], ...] = (
     application.DIALOG,  # intent apply, a=apply&s=…, "ทำต่อ"
     portal_help.DIALOG,
     complaint.DIALOG,
+    office.DIALOG,  # intent office_hours: before the FAQ, whose office answers cannot say "open now"
+    faq.DIALOG,  # a confident FAQ match (documents/fees/duration only when very close)
+    services_list.DIALOG,
+    checklist.DIALOG,  # intent documents, a=documents/have/missing…, "ยังขาดอะไร"
+    facts.DIALOG,  # intents fees, duration
+    service_info.DIALOG,  # intent service_info (and payment with a service): the most general, last
 )
 
 # Events that are not messages but still get an answer.

@@ -16,7 +16,8 @@ from bot.replies import Button, Card, Carousel, Choice, Reply, Text
 from dialogs.thai_dates import number, thai_duration
 from knowledge.schema import Category, Service
 
-ALTERNATIVE_MIN_SCORE = 0.15  # an NLU runner-up service worth offering as "did you mean"
+ALTERNATIVE_MIN_SCORE = 0.05  # an NLU runner-up service worth offering as "did you mean"…
+ALTERNATIVE_MIN_SHARE = 0.25  # …and not far behind the best one
 MAX_ALTERNATIVES = 3
 MAX_BUTTONS_PER_CARD = 5  # a bubble stays short enough to read on a phone
 MAX_CAROUSEL_CARDS = 12
@@ -185,8 +186,9 @@ def alternatives(ctx: TurnContext) -> list[Service]:
     """The NLU's likely services for this text, best first (for "which one do you mean?")."""
     found = getattr(getattr(ctx.nlu, "alternatives", None), "services", ()) or ()
     services = ctx.knowledge.services
-    return [services[a.label] for a in found
-            if a.score >= ALTERNATIVE_MIN_SCORE and a.label in services][:MAX_ALTERNATIVES]
+    best = max((a.score for a in found), default=0.0)
+    floor = max(ALTERNATIVE_MIN_SCORE, best * ALTERNATIVE_MIN_SHARE)
+    return [services[a.label] for a in found if a.score >= floor and a.label in services][:MAX_ALTERNATIVES]
 
 
 def which_service(ctx: TurnContext, action: str, question_key: str, *, offer_list: bool = True) -> list[Reply]:

@@ -13,9 +13,10 @@ from typing import Literal
 from pydantic import BaseModel
 
 from bot.context import TurnContext
+from bot.postback import postback
 from bot.replies import Text
 from dialogs.base import Dialog, Transition
-from dialogs.cards import fees_text, follow_ups, understood, which_service
+from dialogs.cards import fees_text, follow_ups, pick, understood, which_service
 from dialogs.thai_dates import thai_duration
 from knowledge.schema import Service
 
@@ -33,7 +34,10 @@ class Data(BaseModel):
 
 
 def fees_answer(ctx: TurnContext, service: Service) -> str:
-    return ctx.msg("facts.fees", service=service.short_name, fees=fees_text(ctx, service))
+    text = ctx.msg("facts.fees", service=service.short_name, fees=fees_text(ctx, service))
+    if not service.fees:  # nothing in the manual (taxes are assessed, welfare is free): who can tell
+        text = "\n".join([text, ctx.msg("facts.fees_ask")])
+    return text
 
 
 def duration_answer(ctx: TurnContext, service: Service) -> str:
@@ -44,7 +48,8 @@ def duration_answer(ctx: TurnContext, service: Service) -> str:
 def answer(ctx: TurnContext, kind: Kind, service: Service) -> Transition:
     understood(ctx, service)
     text = fees_answer(ctx, service) if kind == "fees" else duration_answer(ctx, service)
-    return Transition([Text(text=text, choices=follow_ups(ctx, service, without=kind))])
+    other = pick(ctx.msg("services.change"), postback(kind, pick="1"))
+    return Transition([Text(text=text, choices=[*follow_ups(ctx, service, without=kind), other])])
 
 
 def kind_of(ctx: TurnContext) -> Kind:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Text, UniqueConstraint, select, update
+from sqlalchemy import Column, Text, UniqueConstraint, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from integrations.storage.models.applications import UtcDateTime
@@ -58,19 +58,19 @@ async def record_unknown(session: AsyncSession, normalized: str, text: str, now:
             index_elements=[table.c.normalized],
             set_={"last_text": text, "last_seen": when, "count": table.c.count + 1},
         )
-        await session.execute(stmt)
+        await session.exec(stmt)
         return
-    found = (await session.execute(select(table.c.id).where(table.c.normalized == normalized))).first()
+    found = (await session.exec(select(UnknownQuestion).where(UnknownQuestion.normalized == normalized))).first()
     if found is None:
         session.add(UnknownQuestion(**values))
     else:
-        await session.execute(
-            update(table).where(table.c.id == found[0])
-            .values(last_text=text, last_seen=when, count=table.c.count + 1)
+        await session.exec(
+            update(UnknownQuestion).where(col(UnknownQuestion.id) == found.id)
+            .values(last_text=text, last_seen=when, count=col(UnknownQuestion.count) + 1)
         )
 
 
 async def top_unknown(session: AsyncSession, limit: int = 50) -> list[UnknownQuestion]:
     """The most frequent unanswered questions, for staff."""
-    stmt = select(UnknownQuestion).order_by(UnknownQuestion.count.desc(), UnknownQuestion.last_seen.desc())  # type: ignore[attr-defined]
-    return list((await session.execute(stmt.limit(limit))).scalars().all())
+    stmt = select(UnknownQuestion).order_by(col(UnknownQuestion.count).desc(), col(UnknownQuestion.last_seen).desc())
+    return list((await session.exec(stmt.limit(limit))).all())
