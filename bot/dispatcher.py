@@ -78,6 +78,8 @@ class Dispatcher:
     @staticmethod
     def _apply(ctx: TurnContext, dialog: Dialog, transition: Transition, data: object) -> list[Reply]:  # type: ignore[type-arg]
         session = ctx.session
+        if dialog is not DEFAULT:
+            session.misses = 0  # understood: "two misses in a row" counts only consecutive misses
         if transition.next is None:
             # A one-shot answer (fees, hours…) given in the middle of another flow leaves
             # that flow where it was, so the citizen's next answer continues it.

@@ -21,6 +21,7 @@ from dialogs import (
     reminders,  # civic: deadline reminders
     service_info,  # information: the service card
     services_list,  # information: all services by category
+    status,  # applications: where is my application
     welcome,
 )
 from dialogs.base import Dialog
@@ -36,6 +37,7 @@ REGISTRY: tuple[Dialog[Any], ...] = (
     application.DIALOG,  # intent apply, a=apply&s=…, "ทำต่อ"
     portal_help.DIALOG,
     complaint.DIALOG,
+    status.DIALOG,  # intent status, a=status&t=<tracking number>
     office.DIALOG,  # intent office_hours: before the FAQ, whose office answers cannot say "open now"
     faq.DIALOG,  # a confident FAQ match (documents/fees/duration only when very close)
     services_list.DIALOG,

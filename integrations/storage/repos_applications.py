@@ -83,6 +83,17 @@ class ApplicationRepo:
             )
             return list(rows.all())
 
+    async def submitted_of(self, line_user_id: str, limit: int = 5) -> list[Application]:
+        """The citizen's applications past the draft stage, newest first."""
+        async with self.db.session() as session:
+            rows = await session.exec(
+                select(Application)
+                .where(Application.line_user_id == line_user_id, col(Application.tracking_no).is_not(None))
+                .order_by(col(Application.submitted_at).desc())
+                .limit(limit)
+            )
+            return list(rows.all())
+
     async def draft_for(self, line_user_id: str, service_id: str) -> Application | None:
         return next((a for a in await self.drafts_of(line_user_id) if a.service_id == service_id), None)
 

@@ -27,3 +27,17 @@ async def test_a_short_no_inside_a_flow_answers_the_question(sim: Simulator) -> 
 async def test_cancel_with_nothing_open_says_so(sim: Simulator) -> None:
     screen = await sim.text("ยกเลิก")
     assert "ไม่มีรายการที่ค้างอยู่" in screen.text
+
+
+async def test_a_person_is_offered_only_after_two_misses_in_a_row(sim: Simulator) -> None:
+    await sim.text("ขอสูตรแกงส้มหน่อย")
+    session = await sim.processor.services.sessions.load(f"user:{sim.user_id}")
+    assert session.misses == 1
+    await sim.text("อยากแจ้งเรื่องไฟฟ้าดับค่ะ")  # understood: a complaint starts
+    await sim.text("ยกเลิก")
+    after_understood = await sim.text("ขอสูตรแกงส้มหน่อย")
+    session = await sim.processor.services.sessions.load(f"user:{sim.user_id}")
+    assert session.misses == 1, after_understood.text
+    await sim.text("ทีมไหนชนะบอลเมื่อคืน")
+    session = await sim.processor.services.sessions.load(f"user:{sim.user_id}")
+    assert session.misses == 2
