@@ -16,9 +16,9 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from bot.context import TurnContext
-from bot.nlu.normalise import clean
 from bot.postback import postback
 from bot.replies import Choice, Reply, Text
+from dialogs.answers import plain
 from dialogs.base import Transition
 from integrations.storage.models.applications import Application
 from integrations.storage.pii import cipher_for
@@ -33,7 +33,6 @@ YES_WORDS = frozenset({"ใช่", "ใช่แล้ว", "ถูกต้อ
 NO_WORDS = frozenset({"ไม่", "ไม่ใช่", "ไม่ถูกต้อง", "ไม่ยอมรับ", "ไม่ตกลง", "ไม่มี", "ไม่ได้รับ", "ไม่เคย",
                       "no", "n"})
 RESUME_WORDS = frozenset({"ทำต่อ", "ทำต่อจากเดิม", "กลับไปทำต่อ", "ทำคำขอต่อ", "ยื่นต่อ", "continue", "resume"})
-PARTICLES = ("ค่ะ", "ครับ", "คะ", "คับ", "จ้า", "จ้ะ", "นะ", "ค่า", "ฮะ")
 
 
 class Step(StrEnum):
@@ -111,17 +110,6 @@ def checklist(service: Service, app: Application) -> list[Document]:
 
 # --- reading answers ---------------------------------------------------------------------------
 
-
-def plain(text: str) -> str:
-    """Lower-case, no spaces, polite particles dropped: "ใช่ค่ะ " -> "ใช่"."""
-    value = clean(text).lower().replace(" ", "")
-    changed = True
-    while changed:
-        changed = False
-        for particle in PARTICLES:
-            if value.endswith(particle) and len(value) > len(particle):
-                value, changed = value[: -len(particle)], True
-    return value
 
 
 def yes_no(ctx: TurnContext, key: str) -> bool | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import quote_plus
 
 from bot.context import TurnContext
-from bot.nlu.normalise import clean
 from bot.postback import postback
 from bot.replies import Button, Card, Carousel, Choice, Reply, Text
 from dialogs.thai_dates import number, thai_duration
@@ -23,7 +22,6 @@ MAX_BUTTONS_PER_CARD = 5  # a bubble stays short enough to read on a phone
 MAX_CAROUSEL_CARDS = 12
 MAX_LABEL = 20  # LINE action labels
 MAX_LEGAL_SHOWN = 2
-PARTICLES = ("ค่ะ", "ครับ", "คะ", "คับ", "จ้า", "จ้ะ", "นะ", "ค่า", "ฮะ", "ด้วย")
 # dialogs whose "which service?" question is dropped once the citizen has been answered otherwise
 CHOOSING_DIALOGS = frozenset({"service_info", "facts", "checklist"})
 CHOOSE_STEP = "choose_service"
@@ -31,17 +29,6 @@ CHOOSE_STEP = "choose_service"
 
 # --- small helpers -----------------------------------------------------------------------------
 
-
-def plain(text: str) -> str:
-    """For matching typed words: lower-case, no spaces, polite particles dropped ("ใช่ค่ะ" -> "ใช่")."""
-    value = clean(text).lower().replace(" ", "")
-    changed = True
-    while changed:
-        changed = False
-        for particle in PARTICLES:
-            if value.endswith(particle) and len(value) > len(particle):
-                value, changed = value[: -len(particle)], True
-    return value
 
 
 def pick(label: str, data: str) -> Choice:

@@ -22,8 +22,9 @@ from pydantic import BaseModel, Field
 from bot.context import TurnContext
 from bot.postback import postback
 from bot.replies import MAX_TEXT_CHARS, Choice, Text
+from dialogs.answers import plain
 from dialogs.base import Dialog, Transition
-from dialogs.cards import pick, plain, understood, which_service
+from dialogs.cards import pick, understood, which_service
 from knowledge.schema import Condition, Document, Service
 
 NAME = "checklist"

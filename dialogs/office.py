@@ -16,8 +16,9 @@ from pydantic import BaseModel
 from bot.context import TurnContext
 from bot.postback import postback
 from bot.replies import Button, Card, LocationReply, Reply
+from dialogs.answers import plain
 from dialogs.base import Dialog, Transition
-from dialogs.cards import maps_url, phone_uri, pick, plain, understood
+from dialogs.cards import maps_url, phone_uri, pick, understood
 from dialogs.thai_dates import clock_time, relative_day, weekday_name
 from knowledge.loader import holidays_of
 from knowledge.schema import HolidayCalendar, OfficeHours
