@@ -7,7 +7,6 @@ import importlib
 import pkgutil
 import sys
 from datetime import datetime
-from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -27,6 +26,7 @@ from integrations.storage.models.applications import (
 )
 from integrations.storage.pii import PiiCipher, cipher_for
 from integrations.storage.repos_applications import ApplicationRepo
+from tests.alembic_diffs import table_of
 from tests.applications.helpers import PHONE, VALID_ID, FakeClock
 
 MY_TABLES = {"citizens", "applications", "application_documents", "consents", "otp_challenges",
@@ -51,19 +51,8 @@ async def test_migrations_create_the_tables_the_models_describe(services: Servic
         version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
         diffs = await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), models.metadata))
     assert tables >= MY_TABLES and version
-    assert [d for d in diffs if _table_of(d) in MY_TABLES] == []
+    assert [d for d in diffs if table_of(d) in MY_TABLES] == []
 
-
-def _table_of(diff: Any) -> str | None:
-    """The table an Alembic autogenerate diff is about."""
-    if isinstance(diff, list):  # modify_* diffs come as a list of tuples
-        return _table_of(diff[0]) if diff else None
-    kind, *rest = diff
-    if kind in {"add_table", "remove_table"}:
-        return str(rest[0].name)
-    if kind in {"add_index", "remove_index", "add_constraint", "remove_constraint", "add_fk", "remove_fk"}:
-        return str(rest[0].table.name)
-    return str(rest[1]) if len(rest) > 1 else None
 
 
 async def test_migrate_is_idempotent_and_works_in_memory(services: Services) -> None:

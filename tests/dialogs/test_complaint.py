@@ -24,6 +24,7 @@ from bot.simulator import Simulator
 from integrations.line.fake import FakeLineServer
 from integrations.storage import models
 from integrations.storage.models.civic import CIVIC_TABLES, Complaint
+from tests.alembic_diffs import table_of
 from tests.factories import body, message_event, postback_event, signed_headers, text_event
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x11" * 2000
@@ -232,16 +233,6 @@ async def test_complaint_with_photo_through_the_webhook(
 MIGRATION = Path(__file__).resolve().parents[2] / "integrations/storage/migrations/versions/0003_civic.py"
 
 
-def _diff_table(diff: Any) -> str | None:
-    if isinstance(diff, list):
-        return _diff_table(diff[0]) if diff else None
-    kind, *rest = diff
-    if kind in {"add_table", "remove_table"}:
-        return str(rest[0].name)
-    if kind in {"add_index", "remove_index", "add_constraint", "remove_constraint", "add_fk", "remove_fk"}:
-        return str(rest[0].table.name)
-    return str(rest[1]) if len(rest) > 1 else None
-
 
 async def test_migration_0003_matches_the_models(services: Services) -> None:
     spec = importlib.util.spec_from_file_location("migration_0003_civic", MIGRATION)
@@ -265,6 +256,6 @@ async def test_migration_0003_matches_the_models(services: Services) -> None:
         if mine <= await conn.run_sync(lambda sync: set(inspect(sync).get_table_names())):
             await conn.run_sync(downgrade)  # the fixture migrated to head already: start from 0002
         diffs = await conn.run_sync(upgrade)
-        assert [d for d in diffs if _diff_table(d) in mine] == []
+        assert [d for d in diffs if table_of(d) in mine] == []
         assert not mine & await conn.run_sync(downgrade)
         await conn.run_sync(upgrade)

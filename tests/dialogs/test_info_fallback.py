@@ -23,6 +23,7 @@ from integrations.line.fake import FakeLineServer
 from integrations.storage import models
 from integrations.storage.models.feedback import UnknownQuestion, record_unknown, top_unknown
 from knowledge.store import KnowledgeStore
+from tests.alembic_diffs import table_of
 from tests.factories import body, postback_event, signed_headers, text_event
 
 MIGRATION = Path(__file__).resolve().parents[2] / "integrations/storage/migrations/versions/0002_unknown_questions.py"
@@ -189,16 +190,6 @@ async def test_a_checklist_conversation_through_the_webhook(
     assert "บัตรประจำตัวประชาชน" not in texts[6] and "ทะเบียนบ้าน" in texts[6]
 
 
-def _diff_table(diff: Any) -> str | None:
-    if isinstance(diff, list):
-        return _diff_table(diff[0]) if diff else None
-    kind, *rest = diff
-    if kind in {"add_table", "remove_table"}:
-        return str(rest[0].name)
-    if kind in {"add_index", "remove_index", "add_constraint", "remove_constraint"}:
-        return str(rest[0].table.name)
-    return str(rest[1]) if len(rest) > 1 else None
-
 
 async def test_migration_0002_matches_the_model(services: Services) -> None:
     spec = importlib.util.spec_from_file_location("migration_0002_unknown_questions", MIGRATION)
@@ -214,7 +205,7 @@ async def test_migration_0002_matches_the_model(services: Services) -> None:
 
     def diffs(sync: Any) -> list[Any]:
         return [d for d in compare_metadata(MigrationContext.configure(sync), models.metadata)
-                if _diff_table(d) == "unknown_questions"]
+                if table_of(d) == "unknown_questions"]
 
     async with services.db.engine.begin() as conn:
         tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
