@@ -59,8 +59,12 @@ def make_bodies(count: int, tag: str) -> list[tuple[bytes, str]]:
     return bodies
 
 
+LOG_DIR = Path(tempfile.mkdtemp(prefix="bench-logs-"))
+
+
 def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log_file = (LOG_DIR / f"{len(list(LOG_DIR.iterdir()))}-{Path(args[-1]).name}.log").open("wb")
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
 
 
 async def wait_up(url: str, timeout: float = 60) -> None:
@@ -74,7 +78,7 @@ async def wait_up(url: str, timeout: float = 60) -> None:
             except aiohttp.ClientError:
                 pass
             await asyncio.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
+    raise RuntimeError(f"{url} did not come up (logs in {LOG_DIR})")
 
 
 async def closed_loop(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -50,7 +51,7 @@ class Database:
             async with self.engine.begin() as conn:
                 await conn.run_sync(_upgrade, self.url)
             return
-        await asyncio.to_thread(_upgrade, None, self.url)
+        await asyncio.to_thread(_upgrade_once, self.url)
 
     async def ping(self) -> bool:
         async with self.engine.connect() as conn:
@@ -59,6 +60,34 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def _upgrade_once(url: str) -> None:
+    """Several processes start together (web + workers): only one may run the migrations.
+
+    SQLite: an exclusive lock on a file beside the database; the others wait, then find the
+    schema at head. Other databases: DDL is transactional, so a process that loses the race
+    fails cleanly and simply tries again, finding the schema at head.
+    """
+    if url.startswith("sqlite"):
+        import fcntl
+
+        lock_path = Path(url.split(":///", 1)[-1] + ".migrate.lock")
+        with lock_path.open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                _upgrade(None, url)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return
+    for attempt in range(3):
+        try:
+            _upgrade(None, url)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+            time.sleep(1 + attempt)
 
 
 def _upgrade(connection: Connection | None, url: str) -> None:
