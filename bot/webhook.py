@@ -56,9 +56,11 @@ def _bad_request(reason: str) -> Response:
 async def callback(request: Request) -> Response:
     state = request.app.state
     settings = state.services.settings
-    if not settings.line_configured:
-        return JSONResponse({"message": "LINE channel is not configured"}, status_code=503)
     body = await request.body()
+    if not settings.channel_secret:
+        # nothing can be verified without the secret: refuse like any unsigned call (never a 500)
+        log.warning("webhook call refused: LINE_CHANNEL_SECRET is not set")
+        return _bad_request("LINE channel secret is not configured")
     if not signature_valid(body, request.headers.get("x-line-signature"), settings.channel_secret):
         return _bad_request("invalid signature")
     raw_events = _events_of(body)

@@ -191,3 +191,19 @@ async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     ready = await client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json() == {"ready": True, "store": "ok", "database": "ok"}
+
+
+async def test_without_a_channel_secret_every_call_is_refused_with_400(
+    services, fake_line: FakeLineServer, user_id: str  # type: ignore[no-untyped-def]
+) -> None:
+    from app import create_app
+
+    services.settings = services.settings.model_copy(update={"line_channel_secret": None})
+    application = create_app(services=services)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bot.test") as http:
+            raw = body(text_event(user_id, "สวัสดี"))
+            for headers in ({}, signed_headers(raw), signed_headers(raw, secret="")):
+                assert (await http.post("/callback", content=raw, headers=headers)).status_code == 400
+    assert fake_line.calls == []
