@@ -25,6 +25,7 @@ from linebot.v3.messaging import (
     AsyncMessagingApi,
     AsyncMessagingApiBlob,
     Configuration,
+    MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
     ShowLoadingAnimationRequest,
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 LineMessage = dict[str, Any]
+MULTICAST_MAX_RECIPIENTS = 500
 
 
 class _Rendered:
@@ -88,6 +90,7 @@ class RetryPolicy:
 class LineMessenger(Protocol):
     async def reply(self, reply_token: str, messages: list[LineMessage]) -> None: ...
     async def push(self, to: str, messages: list[LineMessage], retry_key: str | None = None) -> None: ...
+    async def multicast(self, to: list[str], messages: list[LineMessage], retry_key: str | None = None) -> None: ...
     async def show_loading(self, chat_id: str, seconds: int = 20) -> None: ...
     async def get_content(self, message_id: str) -> tuple[bytes, str]: ...
     async def close(self) -> None: ...
@@ -174,6 +177,20 @@ class SdkLineMessenger:
 
         await self._with_retries(f"push to {mask_id(to)}", call, on_conflict_ok=True)
 
+    async def multicast(self, to: list[str], messages: list[LineMessage], retry_key: str | None = None) -> None:
+        """One message to many users (at most 500 per request, LINE's limit), e.g. an office announcement."""
+        for start in range(0, len(to), MULTICAST_MAX_RECIPIENTS):
+            batch = to[start : start + MULTICAST_MAX_RECIPIENTS]
+            # one key per batch, kept across retries of that batch
+            key = str(uuid.uuid5(uuid.UUID(retry_key), str(start))) if retry_key else str(uuid.uuid4())
+            request = MulticastRequest.construct(to=batch, messages=_messages(messages))
+
+            async def call(request: MulticastRequest = request, key: str = key) -> object:
+                return await self._api.multicast(request, x_line_retry_key=key,
+                                                 _request_timeout=self._retry.request_timeout)
+
+            await self._with_retries(f"multicast to {len(batch)} users", call, on_conflict_ok=True)
+
     async def show_loading(self, chat_id: str, seconds: int = 20) -> None:
         request = ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=max(5, min(60, seconds - seconds % 5)))
         try:
@@ -209,6 +226,9 @@ class NullMessenger:
 
     async def push(self, to: str, messages: list[LineMessage], retry_key: str | None = None) -> None:
         self.sent.append((f"push:{to}", messages))
+
+    async def multicast(self, to: list[str], messages: list[LineMessage], retry_key: str | None = None) -> None:
+        self.sent.extend((f"push:{user}", messages) for user in to)
 
     async def show_loading(self, chat_id: str, seconds: int = 20) -> None:
         return None

@@ -114,3 +114,16 @@ async def test_loading_animation_and_content_download(line: SdkLineMessenger, fa
     fake_line.content["m1"] = (b"%PDF-1.4 test", "application/pdf")
     data, content_type = await line.get_content("m1")
     assert data == b"%PDF-1.4 test" and content_type.startswith("application/pdf")
+
+
+async def test_multicast_splits_recipients_and_retries_with_the_same_key(
+    line: SdkLineMessenger, fake_line: FakeLineServer
+) -> None:
+    fake_line.fail_next("/v2/bot/message/multicast", Fault(500))
+    users = [f"U{i:032x}" for i in range(650)]
+    await line.multicast(users, [TEXT], retry_key="123e4567-e89b-12d3-a456-426614174000")
+    calls = [c for c in fake_line.calls if c.path == "/v2/bot/message/multicast"]
+    assert [c.status for c in calls] == [500, 200, 200]
+    assert calls[0].headers["X-Line-Retry-Key"] == calls[1].headers["X-Line-Retry-Key"]
+    assert calls[1].headers["X-Line-Retry-Key"] != calls[2].headers["X-Line-Retry-Key"]
+    assert [len(c.body["to"]) for c in calls[1:]] == [500, 150]
