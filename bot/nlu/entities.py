@@ -268,42 +268,24 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMention]:
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
+    def add(m: re.Match[str], day: int, month: int, year: int | None, text: str | None = None) -> None:
+        found.append(DateMention(text=text or m.group(0), start=m.start(), end=m.end(), day=day, month=month,
+                                 year=year, value=_make_date(year, month, day, today)))
+        taken.append((m.start(), m.end()))
+
     for m in _DATE_TEXT.finditer(text):
         day, month = int(m.group(1)), _MONTHS[m.group(2).lower()]
         year = None
         if m.group(3):
             year = to_gregorian(int(m.group(3)), explicit_ce="ค" in m.group(0)[m.end(2) - m.start() :])
-        found.append(
-            DateMention(
-                text=m.group(0).strip(),
-                start=m.start(),
-                end=m.end(),
-                day=day,
-                month=month,
-                year=year,
-                value=_make_date(year, month, day, today),
-            )
-        )
-        taken.append((m.start(), m.end()))
+        add(m, day, month, year, text=m.group(0).strip())
     for m in _DATE_NUMERIC.finditer(text):
         if not free(m.start(), m.end()):
             continue
         day, month, raw_year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if not 1 <= month <= 12:
             continue
-        year = to_gregorian(raw_year)
-        found.append(
-            DateMention(
-                text=m.group(0),
-                start=m.start(),
-                end=m.end(),
-                day=day,
-                month=month,
-                year=year,
-                value=_make_date(year, month, day, today),
-            )
-        )
-        taken.append((m.start(), m.end()))
+        add(m, day, month, to_gregorian(raw_year))
     for m in _MONTH_ONLY.finditer(text):
         if not free(m.start(), m.end()):
             continue
