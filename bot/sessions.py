@@ -18,6 +18,9 @@ class Session(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)  # the dialog's typed Data, dumped
     focus_service: str | None = None  # the service the conversation is about, for follow-ups
     answers: dict[str, bool] = Field(default_factory=dict)  # condition answers, reused across services
+    # document checklist, kept outside any one dialog so other flows in between lose nothing:
+    have: dict[str, list[int]] = Field(default_factory=dict)  # service -> documents ticked as ready
+    unsure: dict[str, list[str]] = Field(default_factory=dict)  # service -> conditions answered "ไม่แน่ใจ"
     misses: int = 0  # consecutive turns the bot did not understand
     handoff: bool = False  # an officer has the chat: the bot stays silent
     last_intent: str | None = None

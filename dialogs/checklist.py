@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from bot.context import TurnContext
 from bot.postback import postback
@@ -52,12 +52,10 @@ class Data(BaseModel):
     condition_id: str | None = None  # the question waiting for an answer
     asked: int = 0  # questions answered in this round
     total: int = 0  # questions in this round
-    unsure: dict[str, list[str]] = Field(default_factory=dict)  # service -> conditions "ไม่แน่ใจ"/skipped
-    have: dict[str, list[int]] = Field(default_factory=dict)  # service -> indexes into service.documents
 
 
 def carried(ctx: TurnContext) -> Data:
-    """This dialog's data from earlier turns (ticks survive a new checklist or a one-shot answer)."""
+    """This dialog's data from earlier turns (ticks and "ไม่แน่ใจ" answers live in the session)."""
     return Data.model_validate(ctx.session.data) if ctx.session.dialog == NAME else Data()
 
 
@@ -77,7 +75,7 @@ def _case(ctx: TurnContext, condition: Condition, doc: Document) -> str:
 
 
 def doc_block(ctx: TurnContext, data: Data, service: Service, number: int, index: int, doc: Document) -> str:
-    mark = ctx.msg("checklist.have_mark") if index in data.have.get(service.id, []) else ""
+    mark = ctx.msg("checklist.have_mark") if index in ctx.session.have.get(service.id, []) else ""
     lines = [ctx.msg("checklist.doc", n=number, name=doc.name, mark=mark)]
     amounts = []
     if doc.originals:
@@ -90,7 +88,7 @@ def doc_block(ctx: TurnContext, data: Data, service: Service, number: int, index
         lines.append(ctx.msg("checklist.issuer", issuer=doc.issuer))
     if doc.remark:
         lines.append(ctx.msg("checklist.remark", remark=doc.remark))
-    if doc.condition is not None and doc.condition in data.unsure.get(service.id, []):
+    if doc.condition is not None and doc.condition in ctx.session.unsure.get(service.id, []):
         lines.append(ctx.msg("checklist.unsure_note", case=_case(ctx, service.condition(doc.condition), doc)))
     return "\n".join(lines)
 
@@ -107,7 +105,7 @@ def pack(blocks: list[str], limit: int = MAX_TEXT_CHARS) -> list[str]:
 
 
 def tick_choices(ctx: TurnContext, data: Data, service: Service) -> list[Choice]:
-    have = set(data.have.get(service.id, []))
+    have = set(ctx.session.have.get(service.id, []))
     choices = [pick(ctx.msg("checklist.button.missing"), postback("missing", s=service.id)),
                pick(ctx.msg("checklist.button.have_all"), postback("have", s=service.id, d="all"))]
     todo = [(n, i) for n, (i, _) in enumerate(personal(ctx, service), start=1) if i not in have]
@@ -142,7 +140,7 @@ def show_list(ctx: TurnContext, data: Data, service: Service) -> Transition:
 
 
 def show_missing(ctx: TurnContext, data: Data, service: Service) -> Transition:
-    have = set(data.have.get(service.id, []))
+    have = set(ctx.session.have.get(service.id, []))
     docs = personal(ctx, service)
     todo = [(n, i, d) for n, (i, d) in enumerate(docs, start=1) if i not in have]
     if not todo:
@@ -164,12 +162,12 @@ def all_done(ctx: TurnContext, data: Data, service: Service) -> Transition:
 def tick(ctx: TurnContext, data: Data, service: Service, index: int | None) -> Transition:
     """`index` into service.documents, or None for "I have them all"."""
     docs = personal(ctx, service)
-    have = set(data.have.get(service.id, []))
+    have = set(ctx.session.have.get(service.id, []))
     if index is None:
         have |= {i for i, _ in docs}
     elif index in {i for i, _ in docs}:
         have.add(index)
-    data.have[service.id] = sorted(have)
+    ctx.session.have[service.id] = sorted(have)
     done = sum(1 for i, _ in docs if i in have)
     if done == len(docs):
         return all_done(ctx, data, service)
@@ -186,7 +184,7 @@ def tick(ctx: TurnContext, data: Data, service: Service, index: int | None) -> T
 
 
 def pending(ctx: TurnContext, data: Data, service: Service) -> list[Condition]:
-    unsure = set(data.unsure.get(service.id, []))
+    unsure = set(ctx.session.unsure.get(service.id, []))
     return [c for c in service.conditions if c.id not in ctx.session.answers and c.id not in unsure]
 
 
@@ -219,7 +217,7 @@ def next_question(ctx: TurnContext, data: Data, service: Service) -> Transition:
 def begin(ctx: TurnContext, data: Data, service: Service, *, redo: bool = False) -> Transition:
     understood(ctx, service)
     data.service_id = service.id
-    data.unsure[service.id] = []  # "ไม่แน่ใจ" last time: ask again, the citizen may know now
+    ctx.session.unsure[service.id] = []  # "ไม่แน่ใจ" last time: ask again, the citizen may know now
     if redo:
         for condition in service.conditions:
             ctx.session.answers.pop(condition.id, None)
@@ -230,18 +228,19 @@ def begin(ctx: TurnContext, data: Data, service: Service, *, redo: bool = False)
 def record(ctx: TurnContext, data: Data, service: Service, condition_id: str, value: bool | None) -> Transition:
     if condition_id not in {c.id for c in service.conditions}:
         return next_question(ctx, data, service)
-    unsure = [c for c in data.unsure.get(service.id, []) if c != condition_id]
+    unsure = [c for c in ctx.session.unsure.get(service.id, []) if c != condition_id]
     if value is None:
         unsure.append(condition_id)
     else:
         ctx.session.answers[condition_id] = value
-    data.unsure[service.id] = unsure
+    ctx.session.unsure[service.id] = unsure
     data.asked += 1
     return next_question(ctx, data, service)
 
 
 def skip_rest(ctx: TurnContext, data: Data, service: Service) -> Transition:
-    data.unsure[service.id] = [*data.unsure.get(service.id, []), *(c.id for c in pending(ctx, data, service))]
+    skipped = [c.id for c in pending(ctx, data, service)]
+    ctx.session.unsure[service.id] = [*ctx.session.unsure.get(service.id, []), *skipped]
     return show_list(ctx, data, service)
 
 

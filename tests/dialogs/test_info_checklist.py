@@ -182,3 +182,15 @@ async def test_the_longest_list_of_every_service_fits_one_turn(
     service = knowledge_store.current.service(service_id)
     assert all(d.name in text for d in service.documents)
     assert len(messages[-1]["quickReply"]["items"]) <= 13
+
+
+async def test_ticks_survive_another_flow_and_cancel(sim) -> None:  # type: ignore[no-untyped-def]
+    await sim.text("ภาษีป้ายต้องใช้เอกสารอะไรบ้าง")
+    await sim.choose("ข้าม")
+    ticked = await sim.text("มีข้อ 2")
+    assert "1 จาก" in ticked.text
+    await sim.text("อยากแจ้งเรื่องไฟถนนดับค่ะ")  # a complaint starts…
+    await sim.text("ยกเลิก")  # …and is cancelled
+    missing = await sim.text("ภาษีป้ายยังขาดเอกสารอะไร")
+    assert "ทะเบียนบ้าน" not in missing.text.split("ยังขาด", 1)[-1]
+    assert "บัตรประจำตัวประชาชน" in missing.text
