@@ -25,6 +25,7 @@ from bot.events import EventKind
 from bot.media import MediaRejected, fetch_media
 from bot.postback import postback
 from bot.replies import Card, Choice, Reply, Text
+from dialogs.answers import strip_particles
 from dialogs.base import Dialog, StepHandler, Transition
 from dialogs.menu import menu_choices
 from integrations.storage.models.civic import Complaint, ComplaintCategory, next_serial
@@ -76,15 +77,9 @@ def _words(ctx: TurnContext, key: str) -> list[str]:
 
 def _plain(ctx: TurnContext, text: str) -> str:
     """The text without spaces and trailing polite particles ("ข้ามค่ะ" → "ข้าม")."""
-    said = _norm(text)
+    # the particles are staff-editable (messages), longest first so "ครับผม" goes before "ครับ"
     particles = sorted(_words(ctx, "complaint.words.polite"), key=len, reverse=True)
-    changed = True
-    while changed:
-        changed = False
-        for particle in particles:
-            if said.endswith(particle) and len(said) > len(particle):
-                said, changed = said[: -len(particle)], True
-    return said
+    return strip_particles(_norm(text), particles)
 
 
 def _says(ctx: TurnContext, key: str) -> bool:
