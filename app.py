@@ -12,10 +12,10 @@ from fastapi.responses import JSONResponse
 
 from bot.config import Settings, get_settings
 from bot.logging import setup_logging
+from bot.runtime.services import Services, build_services
+from bot.runtime.worker import EventProcessor, build_queue
 from bot.scheduler import ReminderScheduler
-from bot.services import Services, build_services
-from bot.webhook import router as webhook_router
-from bot.worker import EventProcessor, build_queue
+from bot.transport.webhook import router as webhook_router
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:

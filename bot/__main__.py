@@ -10,11 +10,11 @@ import importlib
 import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "chat": ("bot.cli_chat", "chat with the bot in the terminal (no LINE needed)"),
+    "chat": ("bot.tools.cli_chat", "chat with the bot in the terminal (no LINE needed)"),
     "nlu": ("bot.nlu.cli", "classify utterances from stdin, or --eval FILE.tsv"),
     "knowledge": ("knowledge.cli", "check | export the knowledge files"),
-    "richmenu": ("bot.richmenu", "deploy the rich menu defined in knowledge/"),
-    "worker": ("bot.worker", "handle queued events in this process (scale-out; needs REDIS_URL)"),
+    "richmenu": ("bot.tools.richmenu", "deploy the rich menu defined in knowledge/"),
+    "worker": ("bot.runtime.worker", "handle queued events in this process (scale-out; needs REDIS_URL)"),
 }
 
 

@@ -32,11 +32,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.postback import postback
-from bot.replies import Choice, Text
-from bot.services import Services
+from bot.runtime.postback import postback
+from bot.runtime.render import render_all
+from bot.runtime.replies import Choice, Text
+from bot.runtime.services import Services
 from integrations.line.client import LineError
-from integrations.line.render import render_all
 from integrations.storage.models.civic import ReminderSubscription, SentReminder
 from knowledge.schema import Deadline, Service
 from knowledge.snapshot import KnowledgeSnapshot

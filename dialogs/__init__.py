@@ -1,10 +1,10 @@
-"""The dialog registry: the only place that sets precedence (see bot/dispatcher.py)."""
+"""The dialog registry: the only place that sets precedence (see bot/runtime/dispatcher.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.events import EventKind
+from bot.transport.events import EventKind
 from dialogs import (
     application,  # applications in the chat
     cancel,

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Choice, Reply, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Choice, Reply, Text
 from dialogs import application_docs, application_form, application_identity, application_review
 from dialogs.application_common import (
     DIALOG_NAME,

@@ -15,9 +15,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Choice, Reply, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Choice, Reply, Text
 from dialogs.answers import plain
 from dialogs.base import Transition
 from integrations.storage.models.applications import Application

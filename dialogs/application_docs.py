@@ -1,17 +1,17 @@
 """Documents: one photo or PDF per document on this applicant's checklist.
 
-The file is downloaded from LINE (bot/media.fetch_media: type by magic bytes, at most
+The file is downloaded from LINE (bot/runtime/media.fetch_media: type by magic bytes, at most
 10 MB), stored with `services.files`, and ticked off. "ส่งภายหลัง" marks a document as
 coming later: the application can be reviewed but stays a draft until every document is in.
 """
 
 from __future__ import annotations
 
-from bot.context import TurnContext
-from bot.events import MEDIA_KINDS
-from bot.media import MediaRejected, fetch_media
-from bot.postback import postback
-from bot.replies import Choice, Reply, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.media import MediaRejected, fetch_media
+from bot.runtime.postback import postback
+from bot.runtime.replies import Choice, Reply, Text
+from bot.transport.events import MEDIA_KINDS
 from dialogs.application_common import (
     Data,
     Step,

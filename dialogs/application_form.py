@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.context import TurnContext
-from bot.events import EventKind
-from bot.postback import postback
-from bot.replies import Choice, Reply, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Choice, Reply, Text
+from bot.transport.events import EventKind
 from bot.validators import Parsed, format_number, parse_free_text, parse_number, parse_thai_date
 from dialogs.application_common import (
     Data,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Choice, Reply, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Choice, Reply, Text
 from bot.validators import (
     Parsed,
     format_mobile,

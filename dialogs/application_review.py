@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.context import TurnContext
 from bot.otp import OtpService, SendStatus, VerifyStatus, normalise_code
-from bot.postback import postback
-from bot.replies import Button, Card, Choice, Reply, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Button, Card, Choice, Reply, Text
 from bot.validators import format_mobile, format_national_id, mask_mobile
 from dialogs.application_common import (
     Data,

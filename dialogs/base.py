@@ -15,8 +15,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.replies import Reply
+from bot.runtime.context import TurnContext
+from bot.runtime.replies import Reply
 
 D = TypeVar("D", bound=BaseModel)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import quote_plus
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Button, Card, Carousel, Choice, Reply, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Button, Card, Carousel, Choice, Reply, Text
 from dialogs.thai_dates import number, thai_duration
 from knowledge.schema import Category, Service
 

@@ -19,9 +19,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import MAX_TEXT_CHARS, Choice, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import MAX_TEXT_CHARS, Choice, Text
 from dialogs.answers import plain
 from dialogs.base import Dialog, Transition
 from dialogs.cards import pick, understood, which_service

@@ -3,7 +3,7 @@
 - The first message often says it all ("น้ำไม่ไหลสองวันแล้ว"): its words suggest the category
   (confirmed with one tap) and the text is kept as the description.
 - Photo and location are optional ("ข้าม"); a photo is downloaded and checked by
-  bot/media.py and stored at once (services.files), only its key stays in the session.
+  bot/runtime/media.py and stored at once (services.files), only its key stays in the session.
 - Inputs are accepted in any order: a photo or a shared location sent early is kept, and
   extra words while waiting for a photo are added to the description. Nothing typed is lost:
   the state lives in the session until the end, and the complaint row is written once, in
@@ -20,11 +20,11 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from bot.context import TurnContext
-from bot.events import EventKind
-from bot.media import MediaRejected, fetch_media
-from bot.postback import postback
-from bot.replies import Card, Choice, Reply, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.media import MediaRejected, fetch_media
+from bot.runtime.postback import postback
+from bot.runtime.replies import Card, Choice, Reply, Text
+from bot.transport.events import EventKind
 from dialogs.answers import strip_particles
 from dialogs.base import Dialog, StepHandler, Transition
 from dialogs.menu import menu_choices

@@ -15,15 +15,15 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Button, Card, Carousel, Choice, Reply, Text
-from bot.services import Services
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.render import render_all
+from bot.runtime.replies import Button, Card, Carousel, Choice, Reply, Text
+from bot.runtime.services import Services
 from dialogs.application_common import Step, plain, repo, thai_date, yes_no, yes_no_choices
 from dialogs.base import Dialog, Transition
 from dialogs.menu import menu_choices
 from integrations.line.client import LineError
-from integrations.line.render import render_all
 from integrations.storage.models.applications import Application, ApplicationStatus
 from integrations.storage.pii import cipher_for
 from integrations.storage.repos_applications import ApplicationRepo

@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Text
 from dialogs.base import Dialog, Transition
 from dialogs.cards import fees_text, follow_ups, pick, understood, which_service
 from dialogs.thai_dates import thai_duration

@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.events import EventKind
 from bot.nlu.normalise import clean, normalise
-from bot.postback import postback
-from bot.replies import Choice, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Choice, Text
+from bot.transport.events import EventKind
 from dialogs.base import Dialog, Transition
 from dialogs.cards import alternatives, pick, service_label
 from dialogs.faq import confident_faq, faq_reply

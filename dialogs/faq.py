@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Choice, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Choice, Text
 from dialogs.base import Dialog, Transition
 from dialogs.cards import follow_ups, pick, understood
 from knowledge.schema import FaqEntry

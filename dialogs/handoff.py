@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.replies import Text
+from bot.runtime.context import TurnContext
+from bot.runtime.replies import Text
 from dialogs.base import Dialog, Transition
 from dialogs.menu import menu_choices
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Choice, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Choice, Text
 from dialogs.base import Dialog, Transition
 
 # postback action (an intent id, so the button and the words reach the same dialog), label key

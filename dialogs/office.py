@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Button, Card, LocationReply, Reply
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Button, Card, LocationReply, Reply
 from dialogs.answers import plain
 from dialogs.base import Dialog, Transition
 from dialogs.cards import maps_url, phone_uri, pick, understood

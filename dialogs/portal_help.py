@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Button, Card, Choice, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Button, Card, Choice, Text
 from dialogs.base import Dialog, Transition
 from knowledge.loader import portal_help_of
 from knowledge.schema import PortalHelp, PortalHelpTopic

@@ -15,9 +15,9 @@ from datetime import date
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Choice, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Choice, Text
 from bot.scheduler import (
     closing_day,
     due_kinds,

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
+from bot.runtime.context import TurnContext
 from dialogs.base import Dialog, Transition
 from dialogs.cards import follow_ups, service_card, understood, which_service
 from knowledge.schema import Service

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.postback import postback
-from bot.replies import Text
+from bot.runtime.context import TurnContext
+from bot.runtime.postback import postback
+from bot.runtime.replies import Text
 from dialogs.base import Dialog, Transition
 from dialogs.cards import pick, services_carousel, understood
 

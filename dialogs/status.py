@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from bot.context import TurnContext
-from bot.replies import Card, Choice, Reply, Text
+from bot.runtime.context import TurnContext
+from bot.runtime.replies import Card, Choice, Reply, Text
 from dialogs.application_common import repo
 from dialogs.base import Dialog, Transition
 from dialogs.menu import menu_choices

@@ -17,10 +17,10 @@ from fastapi import FastAPI
 
 from app import create_app
 from bot.config import DEFAULT_KNOWLEDGE_DIR, Settings
-from bot.services import Services, build_services
-from bot.simulator import Simulator
-from bot.store import MemoryStore
-from bot.understanding import NluService
+from bot.runtime.kv import MemoryStore
+from bot.runtime.services import Services, build_services
+from bot.runtime.understanding import NluService
+from bot.tools.simulator import Simulator
 from integrations.line.fake import FakeLineServer
 from integrations.sms.fake import FakeSms
 from knowledge.store import KnowledgeStore

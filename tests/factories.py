@@ -7,7 +7,7 @@ import json
 import time
 from typing import Any
 
-from bot.webhook import signature_for
+from bot.transport.webhook import signature_for
 
 _ids = itertools.count(1)
 CHANNEL_SECRET = "test-channel-secret"

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from PIL import Image
 
-import bot.richmenu as richmenu
+import bot.tools.richmenu as richmenu
 from bot.config import Settings
-from bot.richmenu import RichMenuError, build_image, deploy, load_spec, spec_path
-from bot.simulator import Simulator
+from bot.tools.richmenu import RichMenuError, build_image, deploy, load_spec, spec_path
+from bot.tools.simulator import Simulator
 from integrations.line.fake import FakeLineServer
 
 NATIONAL = Path(__file__).resolve().parent.parent / "knowledge" / "national"

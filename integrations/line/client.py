@@ -42,7 +42,7 @@ MULTICAST_MAX_RECIPIENTS = 500
 
 
 class _Rendered:
-    """A message already rendered and limit-checked by integrations/line/render.py.
+    """A message already rendered and limit-checked by bot/runtime/render.py.
 
     The SDK's generated pydantic-v1 models would re-validate and re-serialise every
     message (about 2 ms for a message with quick replies, measured with cProfile),

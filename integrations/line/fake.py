@@ -35,7 +35,7 @@ class Fault:
 class FakeLineServer:
     calls: list[Call] = field(default_factory=list)
     content: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # message id -> (bytes, content type)
-    # rich menus (bot/richmenu.py): id -> the created object, id -> (image, content type), default id
+    # rich menus (bot/tools/richmenu.py): id -> the created object, id -> (image, content type), default id
     richmenus: dict[str, dict[str, Any]] = field(default_factory=dict)
     richmenu_images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     default_richmenu: str | None = None
@@ -162,7 +162,7 @@ class FakeLineServer:
         return 200, {}
 
     def _richmenu(self, method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, Any]:
-        """The rich menu endpoints bot/richmenu.py uses, with LINE's order rules."""
+        """The rich menu endpoints bot/tools/richmenu.py uses, with LINE's order rules."""
         parts = path.strip("/").split("/")  # v2 bot richmenu <id> [content] | v2 bot user all richmenu [<id>]
         not_found = (404, {"message": "Not found"})
         if path == "/v2/bot/richmenu/validate" and method == "POST":

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.services import Services
+from bot.runtime.services import Services
 from integrations.line.fake import FakeLineServer
 from tests.applications.helpers import FakeClock, WebhookChat
 

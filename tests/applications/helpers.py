@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import httpx
 from fastapi import FastAPI
 
-from bot.textview import Action, Screen, screen_of
+from bot.tools.textview import Action, Screen, screen_of
 from integrations.line.fake import FakeLineServer
 from tests.factories import body, message_event, postback_event, signed_headers, text_event
 

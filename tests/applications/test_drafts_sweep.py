@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import Settings
-from bot.services import Services
-from bot.simulator import Simulator
-from bot.textview import screen_of
+from bot.runtime.services import Services
+from bot.tools.simulator import Simulator
+from bot.tools.textview import screen_of
 from dialogs.drafts import DraftSweep, sweep_drafts
 from integrations.line.fake import FakeLineServer
 from integrations.storage.models.applications import Application

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.runtime.services import Services
 from bot.scheduler import ReminderScheduler
-from bot.services import Services
-from bot.simulator import Simulator
+from bot.tools.simulator import Simulator
 
 
 async def test_scheduler_sweep_expires_a_draft_past_its_time(sim: Simulator, services: Services) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import Settings
-from bot.services import Services, build_services
-from bot.simulator import Simulator
-from bot.store import MemoryStore
+from bot.runtime.kv import MemoryStore
+from bot.runtime.services import Services, build_services
+from bot.tools.simulator import Simulator
 from integrations.line.fake import FakeLineServer
 from integrations.sms.fake import FakeSms
 from integrations.storage.models.applications import Application, Consent

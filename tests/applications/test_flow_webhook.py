@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from bot.config import Settings
-from bot.services import Services
+from bot.runtime.services import Services
 from integrations.line.fake import FakeLineServer
 from integrations.sms.fake import FakeSms
 from tests.applications.helpers import (
@@ -175,8 +175,8 @@ async def test_a_draft_resumes_where_it_stopped_after_a_restart(
     import httpx
 
     from app import create_app
-    from bot.services import build_services
-    from bot.store import MemoryStore
+    from bot.runtime.kv import MemoryStore
+    from bot.runtime.services import build_services
     from tests.applications.helpers import FakeClock as Clock
 
     async def run(svc: Services, steps: object) -> WebhookChat:

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from bot.otp import OtpService, SendStatus, VerifyStatus, new_code, normalise_code
-from bot.services import Services
+from bot.runtime.services import Services
 from integrations.sms.fake import FakeSms
 from integrations.storage.models.applications import OtpChallenge
 from integrations.storage.pii import cipher_for

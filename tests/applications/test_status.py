@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.services import Services
-from bot.simulator import Simulator
+from bot.runtime.services import Services
+from bot.tools.simulator import Simulator
 from integrations.line.fake import FakeLineServer
 from integrations.sms.fake import FakeSms
 from tests.applications.helpers import FakeClock, tap, to_review

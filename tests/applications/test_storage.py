@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 import integrations.storage.models as models
 from bot.config import Settings
-from bot.services import Services
+from bot.runtime.services import Services
 from integrations.storage.db import Database
 from integrations.storage.models.applications import (
     ALLOWED_TRANSITIONS,

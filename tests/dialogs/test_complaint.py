@@ -19,8 +19,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 import dialogs.complaint as complaint_dialog
-from bot.services import Services
-from bot.simulator import Simulator
+from bot.runtime.services import Services
+from bot.tools.simulator import Simulator
 from integrations.line.fake import FakeLineServer
 from integrations.storage import models
 from integrations.storage.models.civic import CIVIC_TABLES, Complaint

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from bot.events import EventKind, InboundEvent
-from bot.replies import MAX_TEXT_CHARS
-from bot.services import Services
-from bot.simulator import Simulator
-from integrations.line.render import MAX_MESSAGES_PER_REQUEST, render_all
+from bot.runtime.render import MAX_MESSAGES_PER_REQUEST, render_all
+from bot.runtime.replies import MAX_TEXT_CHARS
+from bot.runtime.services import Services
+from bot.tools.simulator import Simulator
+from bot.transport.events import EventKind, InboundEvent
 from knowledge.store import KnowledgeStore
 
 _ids = itertools.count(1)

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.context import TurnContext
-from bot.events import EventKind, InboundEvent
-from bot.replies import Card, LocationReply
-from bot.services import Services
-from bot.sessions import Session
-from bot.simulator import Simulator
+from bot.runtime.context import TurnContext
+from bot.runtime.replies import Card, LocationReply
+from bot.runtime.services import Services
+from bot.runtime.sessions import Session
+from bot.tools.simulator import Simulator
+from bot.transport.events import EventKind, InboundEvent
 from dialogs.office import location_replies, office_status
 from dialogs.thai_dates import relative_day, thai_date, thai_duration
 from knowledge.loader import holidays_of

@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from sqlalchemy import inspect
 from sqlmodel import SQLModel, select
 
-from bot.services import Services
-from bot.simulator import Simulator
+from bot.runtime.services import Services
+from bot.tools.simulator import Simulator
 from integrations.line.fake import FakeLineServer
 from integrations.storage import models
 from integrations.storage.models.feedback import UnknownQuestion, record_unknown, top_unknown

@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.context import TurnContext
-from bot.events import EventKind, InboundEvent
-from bot.services import Services
-from bot.sessions import Session
-from bot.simulator import Simulator
+from bot.runtime.context import TurnContext
+from bot.runtime.render import MAX_CAROUSEL_BUBBLES, render
+from bot.runtime.services import Services
+from bot.runtime.sessions import Session
+from bot.tools.simulator import Simulator
+from bot.transport.events import EventKind, InboundEvent
 from dialogs.cards import service_card, services_carousel
 from dialogs.thai_dates import number, thai_duration
-from integrations.line.render import MAX_CAROUSEL_BUBBLES, render
 from knowledge.store import KnowledgeStore
 
 SERVICE_IDS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.simulator import Simulator
+from bot.tools.simulator import Simulator
 from knowledge.loader import portal_help_of
 from knowledge.store import KnowledgeStore
 

@@ -10,8 +10,9 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import select
 
-from bot.context import TurnContext
-from bot.events import EventKind, InboundEvent
+from bot.runtime.context import TurnContext
+from bot.runtime.services import Services
+from bot.runtime.sessions import Session
 from bot.scheduler import (
     RETRY_KEY_NAMESPACE,
     ReminderScheduler,
@@ -21,9 +22,8 @@ from bot.scheduler import (
     thai_date,
     window,
 )
-from bot.services import Services
-from bot.sessions import Session
-from bot.simulator import Simulator
+from bot.tools.simulator import Simulator
+from bot.transport.events import EventKind, InboundEvent
 from dialogs.reminders import reminder_choice
 from integrations.line.fake import FakeLineServer
 from integrations.storage import models

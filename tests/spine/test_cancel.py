@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.simulator import Simulator
+from bot.tools.simulator import Simulator
 
 
 async def test_cancel_leaves_an_application_and_says_the_draft_is_kept(sim: Simulator) -> None:

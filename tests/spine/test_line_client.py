@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.events import EventKind, InboundEvent
-from bot.outbox import ReplySender
-from bot.replies import Choice, Text
+from bot.runtime.replies import Choice, Text
+from bot.runtime.sending import ReplySender
+from bot.transport.events import EventKind, InboundEvent
 from integrations.line.client import LineError, RetryPolicy, SdkLineMessenger
 from integrations.line.fake import FakeLineServer, Fault
 

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 from bot.config import REPO_ROOT, Settings
-from bot.services import build_services
-from bot.simulator import Simulator
-from bot.store import MemoryStore
+from bot.runtime.kv import MemoryStore
+from bot.runtime.services import build_services
+from bot.tools.simulator import Simulator
 from knowledge.store import KnowledgeStore
 
 QUESTION = "จดทะเบียนพาณิชย์ตั้งใหม่ ค่าธรรมเนียมเท่าไหร่คะ"

@@ -9,9 +9,9 @@ import pytest
 
 from app import create_app
 from bot.config import Settings
-from bot.services import build_services
-from bot.store import RedisStore
-from bot.understanding import NluService
+from bot.runtime.kv import RedisStore
+from bot.runtime.services import build_services
+from bot.runtime.understanding import NluService
 from integrations.line.fake import FakeLineServer
 from knowledge.store import KnowledgeStore
 from tests.factories import body, signed_headers, text_event

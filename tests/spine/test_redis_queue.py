@@ -7,8 +7,8 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
-from bot.events import EventKind, InboundEvent
-from bot.redis_queue import RedisStreamQueue
+from bot.transport.events import EventKind, InboundEvent
+from bot.transport.redis_queue import RedisStreamQueue
 
 pytestmark = pytest.mark.redis
 

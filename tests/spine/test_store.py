@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.sessions import Session, SessionStore
-from bot.store import MemoryStore, RedisStore
+from bot.runtime.kv import MemoryStore, RedisStore
+from bot.runtime.sessions import Session, SessionStore
 
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])

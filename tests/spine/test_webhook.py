@@ -8,7 +8,7 @@ import json
 import httpx
 from fastapi import FastAPI
 
-from bot.queue import partition_of
+from bot.transport.queue import partition_of
 from integrations.line.fake import FakeLineServer
 from tests.factories import base_event, body, message_event, postback_event, signed_headers, text_event
 

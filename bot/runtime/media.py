@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.events import EventKind, InboundEvent
+from bot.transport.events import EventKind, InboundEvent
 from integrations.line.client import LineError, LineMessenger
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

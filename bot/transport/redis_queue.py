@@ -20,8 +20,8 @@ import uuid
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from bot.events import InboundEvent
-from bot.queue import Handler, partition_of
+from bot.transport.events import InboundEvent
+from bot.transport.queue import Handler, partition_of
 
 log = logging.getLogger(__name__)
 GROUP = "workers"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.replies import (
+from bot.runtime.replies import (
     MAX_QUICK_REPLIES,
     Button,
     Card,

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import uuid
 
-from bot.events import InboundEvent
 from bot.logging import mask_id
-from bot.replies import Reply
+from bot.runtime.render import LineMessage, batches, render_all
+from bot.runtime.replies import Reply
+from bot.transport.events import InboundEvent
 from integrations.line.client import LineError, LineMessenger, ReplyTokenInvalid
-from integrations.line.render import LineMessage, batches, render_all
 
 log = logging.getLogger(__name__)
 RETRY_KEY_NAMESPACE = uuid.UUID("6f1c1f4e-3d8b-4f7e-9a51-8f0d2f7f4c11")

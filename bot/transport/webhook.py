@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.events import convert
+from bot.transport.events import convert
 
 log = logging.getLogger(__name__)
 router = APIRouter()

@@ -6,11 +6,11 @@ import itertools
 import time
 from typing import Any
 
-from bot.events import EventKind, InboundEvent, Location
-from bot.services import Services
-from bot.textview import Action, Screen, screen_of
-from bot.worker import EventProcessor
-from integrations.line.render import render_all
+from bot.runtime.render import render_all
+from bot.runtime.services import Services
+from bot.runtime.worker import EventProcessor
+from bot.tools.textview import Action, Screen, screen_of
+from bot.transport.events import EventKind, InboundEvent, Location
 
 
 class Simulator:

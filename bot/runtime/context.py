@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.events import EventKind, InboundEvent
-from bot.postback import Postback
-from bot.sessions import Session
+from bot.runtime.postback import Postback
+from bot.runtime.sessions import Session
+from bot.transport.events import EventKind, InboundEvent
 from knowledge.snapshot import KnowledgeSnapshot
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from bot.runtime.services import Services
 
 
 class Understanding(Protocol):

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.store import KeyValueStore
+from bot.runtime.kv import KeyValueStore
 
 SESSION_PREFIX = "sess:"
 

@@ -13,14 +13,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.context import TurnContext
-from bot.dispatcher import Dispatcher
-from bot.events import EventKind, InboundEvent
-from bot.outbox import ReplySender
-from bot.queue import EventQueue, Handler, InProcessQueue
-from bot.replies import Reply, Text
-from bot.services import Services
-from bot.store import KeyValueStore
+from bot.runtime.context import TurnContext
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.kv import KeyValueStore
+from bot.runtime.replies import Reply, Text
+from bot.runtime.sending import ReplySender
+from bot.runtime.services import Services
+from bot.transport.events import EventKind, InboundEvent
+from bot.transport.queue import EventQueue, Handler, InProcessQueue
 
 log = logging.getLogger(__name__)
 LOADING_AFTER_SECONDS = 0.4  # show LINE's typing animation only when an answer is slow
@@ -73,7 +73,7 @@ def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | No
     if backend == "redis" or (backend == "auto" and settings.redis_url):
         if not settings.redis_url:
             raise ValueError("QUEUE_BACKEND=redis needs REDIS_URL")
-        from bot.redis_queue import RedisStreamQueue
+        from bot.transport.redis_queue import RedisStreamQueue
 
         return RedisStreamQueue(settings.redis_url, handler, settings.worker_partitions,
                                 consume=settings.run_workers)
@@ -82,7 +82,7 @@ def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | No
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     """A worker process: consume the Redis queue until `stop` is set."""
-    from bot.services import build_services
+    from bot.runtime.services import build_services
 
     services = build_services(settings)
     await services.db.migrate()

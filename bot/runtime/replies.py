@@ -1,7 +1,7 @@
 """What a dialog answers with: channel-neutral reply objects.
 
-Dialogs never build LINE SDK objects; `integrations/line/render.py` turns these
-into LINE messages and `bot/cli_chat.py` into terminal text, so the same dialog
+Dialogs never build LINE SDK objects; `bot/runtime/render.py` turns these
+into LINE messages and `bot/tools/cli_chat.py` into terminal text, so the same dialog
 serves LINE, the simulator and tests.
 """
 

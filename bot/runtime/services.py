@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Settings
-from bot.sessions import SessionStore
-from bot.store import KeyValueStore, create_store
-from bot.understanding import NluService
+from bot.runtime.kv import KeyValueStore, create_store
+from bot.runtime.sessions import SessionStore
+from bot.runtime.understanding import NluService
 from integrations.line.client import LineMessenger, NullMessenger, SdkLineMessenger
 from integrations.sms import SmsSender, build_sms
 from integrations.storage.db import Database

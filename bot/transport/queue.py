@@ -14,8 +14,8 @@ import zlib
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from bot.events import InboundEvent
-from bot.store import KeyValueStore, MemoryStore
+from bot.runtime.kv import KeyValueStore, MemoryStore
+from bot.transport.events import InboundEvent
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import asyncio
 import sys
 
 from bot.config import Settings, get_settings
-from bot.services import build_services
-from bot.simulator import Simulator
+from bot.runtime.services import build_services
+from bot.tools.simulator import Simulator
 
 PROMPT = "คุณ> "
 

@@ -1,0 +1,1 @@
+"""Runtime: one turn — worker, dispatcher, context, sessions, replies and sending."""

@@ -1,0 +1,1 @@
+"""Transport: what arrives from LINE — verify, parse, de-duplicate, enqueue."""
