@@ -10,8 +10,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from bot.api.routes import router as api_router
 from bot.config import Settings, get_settings
 from bot.logging import setup_logging
+from bot.office.wiring import build_outbox_sender
 from bot.runtime.services import Services, build_services
 from bot.runtime.worker import EventProcessor, build_queue
 from bot.scheduler import ReminderScheduler
@@ -36,10 +38,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         reminders = ReminderScheduler(built)
         reminders.start()
         app.state.reminders = reminders
+        # office side: the outbox sender delivers case notifications (bot/office/outbox.py)
+        outbox = build_outbox_sender(built)
+        if settings.run_workers:
+            outbox.start(settings.outbox_interval_seconds)
+        app.state.outbox = outbox
         try:
             yield
         finally:
             stop.set()
+            await outbox.stop()
             await reminders.stop()
             await queue.stop()
             if watcher is not None:
@@ -50,6 +58,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = FastAPI(title="LINE civic assistant", lifespan=lifespan)
     app.include_router(webhook_router)
+    app.include_router(api_router)  # officers' API, /api/v1 (bot/api)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -1,0 +1,12 @@
+"""The /api/v1 router: every officers' API module mounts here (app.py includes this one router)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from bot.api import officers
+
+API_PREFIX = "/api/v1"
+
+router = APIRouter(prefix=API_PREFIX)
+router.include_router(officers.router)
