@@ -155,6 +155,7 @@ class Service(Strict):
     documents: list[Document] = Field(min_length=1)
     fees: list[Fee] = []
     fees_note: str | None = None
+    payment_days: int | None = Field(default=None, ge=1)  # days to pay a fee once billed, where the manual says
     forms: list[str] = []
     complaint_channels: list[ComplaintChannel] = []
     deadlines: list[Deadline] = []
