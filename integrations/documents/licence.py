@@ -133,8 +133,8 @@ class _Page(FPDF):
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(auto=True, margin=18)
         if font.variable:
-            self.add_font(FAMILY, "", str(font.regular), variations={"wght": 400})
-            self.add_font(FAMILY, "B", str(font.regular), variations={"wght": 700})
+            self.add_font(FAMILY, "", str(font.regular), variations={"wght": 400.0})
+            self.add_font(FAMILY, "B", str(font.regular), variations={"wght": 700.0})
         else:
             self.add_font(FAMILY, "", str(font.regular))
             self.add_font(FAMILY, "B", str(font.bold or font.regular))
