@@ -18,6 +18,7 @@ from bot.runtime.services import Services, build_services
 from bot.runtime.worker import EventProcessor, build_queue
 from bot.scheduler import ReminderScheduler
 from bot.transport.webhook import router as webhook_router
+from bot.web.routes import router as web_router  # payment pages, licence downloads (pay area)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = FastAPI(title="LINE civic assistant", lifespan=lifespan)
     app.include_router(webhook_router)
     app.include_router(api_router)  # officers' API, /api/v1 (bot/api)
+    # citizens' payment pages and licence links; app.state.bill_lookup / link_signer come from the cases code
+    app.include_router(web_router)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
