@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from bot.api.routes import router as api_router
 from bot.config import Settings, get_settings
 from bot.logging import setup_logging
+from bot.office.reminders import CaseReminderTask
 from bot.office.wiring import build_outbox_sender
 from bot.runtime.services import Services, build_services
 from bot.runtime.worker import EventProcessor, build_queue
@@ -41,14 +42,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.reminders = reminders
         # office side: the outbox sender delivers case notifications (bot/office/outbox.py)
         outbox = build_outbox_sender(built)
+        case_reminders = CaseReminderTask(built)
         if settings.run_workers:
             outbox.start(settings.outbox_interval_seconds)
+            case_reminders.start()
         app.state.outbox = outbox
+        app.state.bill_lookup, app.state.link_signer = built.cases, built.cases.links.signer  # bot/web pages
         try:
             yield
         finally:
             stop.set()
             await outbox.stop()
+            await case_reminders.stop()
             await reminders.stop()
             await queue.stop()
             if watcher is not None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.api import officers
+from bot.api import cases, officers
 
 API_PREFIX = "/api/v1"
 
 router = APIRouter(prefix=API_PREFIX)
 router.include_router(officers.router)
+router.include_router(cases.router)

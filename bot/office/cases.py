@@ -151,7 +151,7 @@ def _waiting_for(state: str) -> str:
 class CaseService:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self._zone = ZoneInfo(services.settings.timezone)
+        self.zone = self._zone = ZoneInfo(services.settings.timezone)
         self._links: CaseLinks | None = None
 
     # --- small helpers -------------------------------------------------------------------
@@ -318,6 +318,11 @@ class CaseService:
             kind, name = "officer", officer.username
         else:
             kind, name = actor.value, actor_name or actor.value
+        if move.target is S.paid and kind == "officer":  # paid at the counter: the payment is on record too
+            session.add(Payment(payment_ref=f"counter-{case.tracking_no}-{case.version}", case_id=case.id,
+                                ref1=billing.ref1_for(case.tracking_no), amount_satang=case.fee_satang or 0,
+                                channel="counter", status="accepted", officer_id=officer.id if officer else None,
+                                paid_at=now, received_at=now))
         session.add(CaseTransition(
             case_id=case.id or 0, from_state=move.source.value, to_state=move.target.value, actor_kind=kind,
             actor=name, officer_id=officer.id if officer else None, note=(note or "").strip() or None,
