@@ -6,12 +6,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import cast
+from functools import cached_property
+from typing import TYPE_CHECKING, cast
 
 from bot.config import Settings
+from bot.office.accounts import OfficerAccounts
+from bot.office.outbox import OutboxBell
 from bot.runtime.kv import KeyValueStore, create_store
 from bot.runtime.media import LineMedia
+from bot.runtime.pii import pii_cipher
 from bot.runtime.sessions import SessionStore
 from bot.runtime.understanding import NluService
 from core.otp import OtpRules
@@ -21,10 +24,12 @@ from integrations.sms import ConsoleSms, HttpSms, SmsSender, ThaiBulkSms
 from integrations.storage.db import Database
 from integrations.storage.files import FileStore, build_file_store
 from integrations.storage.otp import OtpService
-from integrations.storage.pii import PiiCipher, cipher_for
 from integrations.storage.repos_applications import ApplicationRepo
 from integrations.storage.repos_civic import ComplaintRepo, ReminderRepo, UnknownQuestionLog
 from knowledge.store import KnowledgeStore
+
+if TYPE_CHECKING:
+    from bot.office.cases import CaseService
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +51,22 @@ class Services:
     sms: SmsSender
     clock: Callable[[], datetime] = field(default=utc_now)
     ports: Ports = field(init=False)
+    # office side (bot/office): rung after a commit that enqueued pushes, so the outbox sender runs now
+    outbox_bell: OutboxBell = field(default_factory=OutboxBell)
+
+    @cached_property
+    def cases(self) -> CaseService:
+        """Cases: list, detail, transitions, payments, reminders (bot/office/cases.py)."""
+        from bot.office.cases import CaseService  # imported late: it builds on this module
+
+        return CaseService(self)
+
+    @cached_property
+    def accounts(self) -> OfficerAccounts:
+        """Officers' accounts and API tokens (bot/office/accounts.py)."""
+        return OfficerAccounts(self.db, lambda: self.clock(),
+                               max_failed_logins=self.settings.officer_max_failed_logins,
+                               lock_minutes=self.settings.officer_lock_minutes)
 
     def __post_init__(self) -> None:
         self.ports = build_ports(self)
@@ -74,16 +95,6 @@ def build_line(settings: Settings) -> LineMessenger:
         api_base_url=settings.line_api_base_url,
         data_api_base_url=settings.line_data_api_base_url,
     )
-
-
-def pii_cipher(settings: Settings) -> PiiCipher:
-    """The cipher for personal data at rest: SECRET_KEY, else a development key file beside the data."""
-    configured = settings.secret_key.get_secret_value() if settings.secret_key else ""
-    return cipher_for(configured, key_file(settings))
-
-
-def key_file(settings: Settings) -> Path:
-    return settings.secret_key_file or settings.storage_dir.parent / "secret.key"
 
 
 def otp_rules(settings: Settings) -> OtpRules:
