@@ -30,8 +30,8 @@ from bot.web.documents import office_values
 from bot.web.links import LICENCE_PURPOSE, PAY_PURPOSE
 from core.billing import Bill, BillLookup
 from core.signed_links import LinkExpired, LinkInvalid, LinkSigner
+from integrations.payment.bills import qr_payload
 from integrations.payment.qr_image import qr_png
-from integrations.payment.thaiqr import build_bill_payment
 from knowledge.snapshot import KnowledgeSnapshot
 
 router = APIRouter(include_in_schema=False)  # citizens' pages: not part of the officers' API schema
@@ -134,10 +134,6 @@ def _money(amount: Decimal) -> str:
     return f"{amount.quantize(Decimal('0.01')):,f}"
 
 
-def _qr_payload(bill: Bill) -> str:
-    return build_bill_payment(bill.biller_id, bill.ref1, bill.ref2, bill.amount_baht)
-
-
 def _bill_view(page: _Page, bill: Bill, token: str) -> dict[str, Any]:
     """Everything the two bill templates show, worded."""
     amount = _money(bill.amount_baht)
@@ -158,7 +154,7 @@ def _bill_view(page: _Page, bill: Bill, token: str) -> dict[str, Any]:
         "qr_data_uri": None,
     }
     if not bill.is_paid:
-        png = qr_png(_qr_payload(bill), scale=8)
+        png = qr_png(qr_payload(bill), scale=8)
         view["qr_data_uri"] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     return view
 
@@ -182,7 +178,7 @@ async def pay_qr(request: Request, token: str) -> Response:
         return Response(status_code=404, headers=PRIVATE_HEADERS)
     filename = f"qr-{_safe_name(bill.ref1)}.png"
     return Response(
-        qr_png(_qr_payload(bill), scale=10),
+        qr_png(qr_payload(bill), scale=10),
         media_type="image/png",
         headers={**PRIVATE_HEADERS, "Content-Disposition": f'inline; filename="{filename}"'},
     )
