@@ -12,6 +12,7 @@ set by the case-lifecycle code at start-up, and `services` (knowledge for the wo
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
 from dataclasses import dataclass
@@ -134,7 +135,12 @@ def _money(amount: Decimal) -> str:
     return f"{amount.quantize(Decimal('0.01')):,f}"
 
 
-def _bill_view(page: _Page, bill: Bill, token: str) -> dict[str, Any]:
+async def _qr(bill: Bill, scale: int) -> bytes:
+    # CPU work (pure-Python PNG): off the event loop
+    return await asyncio.to_thread(qr_png, qr_payload(bill), scale)
+
+
+async def _bill_view(page: _Page, bill: Bill, token: str) -> dict[str, Any]:
     """Everything the two bill templates show, worded."""
     amount = _money(bill.amount_baht)
     payment_settings = page.snapshot.office.payment
@@ -154,7 +160,7 @@ def _bill_view(page: _Page, bill: Bill, token: str) -> dict[str, Any]:
         "qr_data_uri": None,
     }
     if not bill.is_paid:
-        png = qr_png(qr_payload(bill), scale=8)
+        png = await _qr(bill, 8)
         view["qr_data_uri"] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     return view
 
@@ -165,7 +171,7 @@ async def pay_page(request: Request, token: str) -> Response:
     if isinstance(opened, Response):
         return opened
     page, bill = opened
-    return templates.TemplateResponse(request, "pay.html", _bill_view(page, bill, token), headers=PAGE_HEADERS)
+    return templates.TemplateResponse(request, "pay.html", await _bill_view(page, bill, token), headers=PAGE_HEADERS)
 
 
 @router.get("/pay/{token}/qr.png")
@@ -178,7 +184,7 @@ async def pay_qr(request: Request, token: str) -> Response:
         return Response(status_code=404, headers=PRIVATE_HEADERS)
     filename = f"qr-{_safe_name(bill.ref1)}.png"
     return Response(
-        qr_png(qr_payload(bill), scale=10),
+        await _qr(bill, 10),
         media_type="image/png",
         headers={**PRIVATE_HEADERS, "Content-Disposition": f'inline; filename="{filename}"'},
     )
@@ -190,7 +196,7 @@ async def pay_print(request: Request, token: str) -> Response:
     if isinstance(opened, Response):
         return opened
     page, bill = opened
-    return templates.TemplateResponse(request, "print.html", _bill_view(page, bill, token), headers=PAGE_HEADERS)
+    return templates.TemplateResponse(request, "print.html", await _bill_view(page, bill, token), headers=PAGE_HEADERS)
 
 
 @router.get("/files/licence/{token}")
