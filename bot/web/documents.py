@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from integrations.documents.licence import DocumentLabels, DocumentSpec
+from integrations.documents.licence import DocumentLabels, DocumentSpec, render_pdf
 from knowledge.snapshot import KnowledgeSnapshot
 
 
@@ -95,3 +95,13 @@ def receipt_spec(
         labels=document_labels(snapshot, "receipt"), number=number, lines=tuple(lines), amount_baht=amount_baht,
         signer=signer, verify_url=verify_url,
     )
+
+
+def licence_pdf(snapshot: KnowledgeSnapshot, **fields: Any) -> bytes:
+    """licence_spec + render_pdf in one call (CPU work: run it in a thread from async code)."""
+    return render_pdf(licence_spec(snapshot, **fields))
+
+
+def receipt_pdf(snapshot: KnowledgeSnapshot, **fields: Any) -> bytes:
+    """receipt_spec + render_pdf in one call (CPU work: run it in a thread from async code)."""
+    return render_pdf(receipt_spec(snapshot, **fields))
