@@ -155,6 +155,7 @@ class Service(Strict):
     documents: list[Document] = Field(min_length=1)
     fees: list[Fee] = []
     fees_note: str | None = None
+    payment_days: int | None = Field(default=None, ge=1)  # days to pay a fee once billed, where the manual says
     forms: list[str] = []
     complaint_channels: list[ComplaintChannel] = []
     deadlines: list[Deadline] = []
@@ -274,13 +275,6 @@ class NluExample(Strict):
 
 # --- Files around the services (added with the loader) --------------------------------
 
-INTENTS: frozenset[str] = frozenset(
-    {
-        "greeting", "thanks", "help", "list_services", "service_info", "documents", "fees",
-        "duration", "office_hours", "apply", "status", "payment", "complaint", "handoff",
-        "cancel", "portal_help", "unknown",
-    }
-)  # fmt: skip
 PLACEHOLDERS: tuple[str, ...] = ("office_name", "office_short_name", "office_phone")
 
 

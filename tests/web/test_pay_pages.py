@@ -197,6 +197,10 @@ async def test_licence_not_ready_is_404(web: httpx.AsyncClient, signer: LinkSign
 
 
 async def test_pages_without_the_cases_wiring_say_unavailable(app: FastAPI) -> None:
+    # app.py sets both at start-up; a deployment that lost them must say so, not crash
+    for name in ("bill_lookup", "link_signer"):
+        if hasattr(app.state, name):
+            delattr(app.state, name)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bot.test") as http:
         response = await http.get("/pay/anything")
