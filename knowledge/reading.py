@@ -251,46 +251,40 @@ class ExtrasReader(Reader):
         self.errors.extend(check_nlu(located, all_ids))
         return [x.example for x in located if x.example.service not in disabled]
 
-    def read_portal_help(self, national_dir: Path) -> PortalHelp | None:
-        sf = self.parse(national_dir / "portal_help.yaml", optional=True)
-        raw = self.mapping(sf, "portal_help.yaml ", "portal_help.yaml") if sf else None
+    def read_optional(self, path: Path, model: type[M], *, substitute: bool) -> tuple[SourceFile, M] | None:
+        """An optional file of one model (portal guides, holidays): None when absent or invalid."""
+        sf = self.parse(path, optional=True)
+        raw = self.mapping(sf, f"{path.name} ", path.name) if sf else None
         if sf is None or raw is None:
             return None
-        parsed = self.validate(PortalHelp, sf, self.substitute(sf, raw))
-        if parsed is None:
+        parsed = self.validate(model, sf, self.substitute(sf, raw) if substitute else raw)
+        return (sf, parsed) if parsed is not None else None
+
+    def no_repeats(self, sf: SourceFile, values: list[Any], loc: tuple[str, str], what_th: str, what_en: str,
+                   code: str, *, quoted: bool = False) -> None:
+        """One error per value seen before in `values` (ids, dates), at its own place in the file."""
+        seen: set[Any] = set()
+        for i, value in enumerate(values):
+            if value in seen:
+                shown = f"'{value}'" if quoted else str(value)
+                self.errors.append(sf.error((loc[0], i, loc[1]), f"{what_th} {shown} ซ้ำกัน",
+                                            f"duplicate {what_en} {shown}", code=code))
+            seen.add(value)
+
+    def read_portal_help(self, national_dir: Path) -> PortalHelp | None:
+        found = self.read_optional(national_dir / "portal_help.yaml", PortalHelp, substitute=True)
+        if found is None:
             return None
-        seen: set[str] = set()
-        for i, topic in enumerate(parsed.topics):
-            if topic.id in seen:
-                self.errors.append(
-                    sf.error(
-                        ("topics", i, "id"),
-                        f"รหัสหัวข้อ '{topic.id}' ซ้ำกัน",
-                        f"duplicate topic id '{topic.id}'",
-                        code="duplicate_topic",
-                    )
-                )
-            seen.add(topic.id)
+        sf, parsed = found
+        self.no_repeats(sf, [t.id for t in parsed.topics], ("topics", "id"), "รหัสหัวข้อ", "topic id",
+                        "duplicate_topic", quoted=True)
         return parsed
 
     def read_holidays(self, national_dir: Path) -> HolidayCalendar | None:
-        sf = self.parse(national_dir / "holidays.yaml", optional=True)
-        raw = self.mapping(sf, "holidays.yaml ", "holidays.yaml") if sf else None
-        if sf is None or raw is None:
+        found = self.read_optional(national_dir / "holidays.yaml", HolidayCalendar, substitute=False)
+        if found is None:
             return None
-        parsed = self.validate(HolidayCalendar, sf, raw)
-        if parsed is None:
-            return None
-        seen: set[Any] = set()
-        for i, holiday in enumerate(parsed.holidays):
-            if holiday.date in seen:
-                self.errors.append(
-                    sf.error(
-                        ("holidays", i, "date"),
-                        f"วันที่ {holiday.date} ซ้ำกัน",
-                        f"duplicate holiday date {holiday.date}",
-                        code="duplicate_holiday",
-                    )
-                )
-            seen.add(holiday.date)
+        sf, parsed = found
+        self.no_repeats(sf, [h.date for h in parsed.holidays], ("holidays", "date"), "วันที่", "holiday date",
+                        "duplicate_holiday")
         return parsed
