@@ -11,7 +11,7 @@ from bot.runtime.context import TurnContext
 from bot.runtime.replies import Card, Choice, Reply, Text
 from core.ports import ApplicationRecord
 from core.thai_dates import thai_date
-from dialogs.application_common import repo
+from dialogs.application.common import repo
 from dialogs.base import Dialog, NoData, Transition
 from dialogs.menu import menu_choices
 

@@ -1,15 +1,17 @@
 """What the application dialog's modules share: steps, data, the question of each step, the order.
 
-The application flow is split over several modules (application, application_identity,
-application_form, application_docs, application_review); each registers the question of
-its steps with `@asks(Step.x)`. `goto` persists the position in the database on every
-move (the draft resumes after a restart) and asks the step's question; `advance` knows
-the order of the sections. See dialogs/application.mmd for the state diagram.
+The flow is split over the modules of this package (flow, identity, form, documents, review);
+each lists the question of its steps in a `QUESTIONS` table and its handlers in `HANDLERS`, and
+flow.py joins them into the dialog. `goto` persists the position in the database on every
+move (the draft resumes after a restart) and returns an `AskNext`: the dialog then adds the
+step's question (`flow.with_question`). `advance` knows the order of the sections. See
+application.mmd beside this file for the state diagram.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -64,16 +66,12 @@ class Data(BaseModel):
     offered: list[str] = Field(default_factory=list)  # services offered by choose_service
 
 
-AskFn = Callable[[TurnContext, Data], Awaitable[list[Reply]]]
-ASK: dict[Step, AskFn] = {}
+AskFn = Callable[[TurnContext, Data], Awaitable[list[Reply]]]  # a step's question, from the data
 
 
-def asks(step: Step) -> Callable[[AskFn], AskFn]:
-    def register(fn: AskFn) -> AskFn:
-        ASK[step] = fn
-        return fn
-
-    return register
+@dataclass
+class AskNext(Transition):
+    """A move to `next` whose question is still to be asked: the dialog adds it (flow.with_question)."""
 
 
 # --- services of a turn ----------------------------------------------------------------------
@@ -181,11 +179,10 @@ def merge(before: list[Reply], after: list[Reply]) -> list[Reply]:
 
 
 async def goto(ctx: TurnContext, data: Data, step: Step, before: list[Reply] | None = None) -> Transition:
-    """Save the position (database and session) and ask the question of `step`."""
+    """Save the position (database and session) and move to `step`; its question follows (AskNext)."""
     if data.application_id is not None and step in SAVED_STEPS:
         await repo(ctx).save_progress(data.application_id, step.value, data.model_dump(mode="json"))
-    question = await ASK[step](ctx, data)
-    return Transition(merge(list(before or []), question), next=step.value, data=data)
+    return AskNext(list(before or []), next=step.value, data=data)
 
 
 async def stay(ctx: TurnContext, data: Data, step: Step, replies: list[Reply]) -> Transition:

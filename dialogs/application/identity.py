@@ -22,11 +22,11 @@ from bot.validators import (
     parse_national_id,
 )
 from core.applications import Applicant
-from dialogs.application_common import (
+from dialogs.application.common import (
+    AskFn,
     Data,
     Step,
     advance,
-    asks,
     current_app,
     goto,
     other_question,
@@ -70,7 +70,6 @@ def identity_lines(ctx: TurnContext, who: Applicant) -> dict[str, str]:
 # --- reuse the saved identity ----------------------------------------------------------------
 
 
-@asks(Step.confirm_identity)
 async def ask_confirm_identity(ctx: TurnContext, data: Data) -> list[Reply]:
     saved = await repo(ctx).saved_identity(ctx.event.user_id or "")
     if saved is None:  # pragma: no cover - advance() only comes here with a saved identity
@@ -109,22 +108,18 @@ async def ask_item(ctx: TurnContext, data: Data, step: Step) -> list[Reply]:
     return [question(ctx, item.ask_key, current=item.shown(value) if value else None, keep_key=step.value)]
 
 
-@asks(Step.name)
 async def ask_name(ctx: TurnContext, data: Data) -> list[Reply]:
     return await ask_item(ctx, data, Step.name)
 
 
-@asks(Step.national_id)
 async def ask_national_id(ctx: TurnContext, data: Data) -> list[Reply]:
     return await ask_item(ctx, data, Step.national_id)
 
 
-@asks(Step.phone)
 async def ask_phone(ctx: TurnContext, data: Data) -> list[Reply]:
     return await ask_item(ctx, data, Step.phone)
 
 
-@asks(Step.address)
 async def ask_address(ctx: TurnContext, data: Data) -> list[Reply]:
     return await ask_item(ctx, data, Step.address)
 
@@ -174,4 +169,11 @@ HANDLERS = {
     Step.national_id: on_national_id,
     Step.phone: on_phone,
     Step.address: on_address,
+}
+QUESTIONS: dict[Step, AskFn] = {
+    Step.confirm_identity: ask_confirm_identity,
+    Step.name: ask_name,
+    Step.national_id: ask_national_id,
+    Step.phone: ask_phone,
+    Step.address: ask_address,
 }
