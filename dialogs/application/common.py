@@ -19,11 +19,19 @@ from pydantic import BaseModel, Field
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Choice, Reply, Text, postback_choice
-from core.applications import document_key
+from bot.validators import (
+    format_mobile,
+    format_national_id,
+    parse_address,
+    parse_full_name,
+    parse_mobile,
+    parse_national_id,
+)
+from core.applications import Applicant, document_key
 from core.ports import ApplicationRecord, Applications
 from core.words import yes_or_no
 from dialogs.answers import plain
-from dialogs.base import Transition
+from dialogs.base import Form, Slot, Transition
 from knowledge.schema import Document, Service
 
 DIALOG_NAME = "application"
@@ -48,7 +56,23 @@ class Step(StrEnum):
     otp = "otp"
 
 
-IDENTITY_STEPS = (Step.name, Step.national_id, Step.phone, Step.address)
+
+
+def _has(attribute: str) -> Callable[[Applicant], bool]:
+    return lambda who: bool(getattr(who, attribute))
+
+
+# the applicant, slot by slot; `attribute` is a field of Applicant and a keyword of
+# Applications.set_applicant (core/ports.py)
+IDENTITY: Form[Applicant] = Form((
+    Slot(Step.name, _has("full_name"), "application.ask.name", parse_full_name, "full_name"),
+    Slot(Step.national_id, _has("national_id"), "application.ask.national_id", parse_national_id, "national_id",
+         format_national_id, "application.ack.national_id"),
+    Slot(Step.phone, _has("phone"), "application.ask.phone", parse_mobile, "phone", format_mobile,
+         "application.ack.phone"),
+    Slot(Step.address, _has("address"), "application.ask.address", parse_address, "address"),
+))
+IDENTITY_STEPS = tuple(Step(step) for step in IDENTITY.steps)
 # steps saved on the draft, to resume at (choosing the service or a draft, and consent, come before it)
 SAVED_STEPS = frozenset({Step.confirm_identity, *IDENTITY_STEPS, Step.field, Step.condition, Step.document,
                          Step.review, Step.otp})
@@ -229,8 +253,8 @@ async def advance(ctx: TurnContext, data: Data, done: Step, before: list[Reply] 
     if done is Step.consent:
         saved = await repo(ctx).saved_identity(app.line_user_id)
         return await goto(ctx, data, Step.confirm_identity if saved else Step.name, before)
-    if done in IDENTITY_STEPS[:-1]:
-        return await goto(ctx, data, IDENTITY_STEPS[IDENTITY_STEPS.index(done) + 1], before)
+    if done in IDENTITY_STEPS and (following := IDENTITY.after(done)) is not None:
+        return await goto(ctx, data, Step(following.step), before)
     if done in {Step.address, Step.confirm_identity}:
         await repo(ctx).remember_identity(app)
         if data.editing:
