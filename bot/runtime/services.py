@@ -56,6 +56,8 @@ def build_line(settings: Settings) -> LineMessenger:
         token.get_secret_value(),
         api_base_url=settings.line_api_base_url,
         data_api_base_url=settings.line_data_api_base_url,
+        max_connections=settings.line_max_connections,
+        trust_env=settings.line_trust_env,
     )
 
 
