@@ -1,7 +1,7 @@
 """Turn py-spy's collapsed stacks (`bench/e2e.py --py-spy FILE`) into a table of where a turn's CPU goes.
 
-Each sample (py-spy --gil: a thread holding the GIL, i.e. running Python) is charged to the first stage (in the order below) whose marker appears in its stack,
-so a LINE call made from inside a dialog counts as the LINE call. Prints shares of all samples.
+Each sample (py-spy --gil: a thread running Python) is charged to the first stage below whose marker
+appears in its stack, so a LINE call made from inside a dialog counts as the LINE call.
 
     python -m bench.profile_table /tmp/spy.txt
 """
