@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 
 from bot.config import Settings, get_settings
 from bot.logging import setup_logging
+from bot.metrics import queue_depth_probe
+from bot.metrics import router as metrics_router
 from bot.runtime.services import Services, build_services
 from bot.runtime.worker import EventProcessor, build_queue
 from bot.scheduler import ReminderScheduler
@@ -23,13 +25,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        setup_logging(settings.log_level)
+        setup_logging(settings.log_level, settings.log_format)
         built = services or build_services(settings)
         await built.db.migrate()  # Alembic upgrade head before the first event
         processor = EventProcessor(built)
         queue = build_queue(settings, processor.handle, claims=built.store)
         queue.start()
         app.state.services, app.state.queue, app.state.processor = built, queue, processor
+        built.metrics.probe("queue_depth", queue_depth_probe(queue))  # infra: /metrics
         stop = asyncio.Event()
         watcher = asyncio.create_task(built.knowledge.watch(stop)) if settings.watch_knowledge else None
         # deadline reminders (bot/scheduler.py; REMINDER_* settings)
@@ -41,7 +44,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             stop.set()
             await reminders.stop()
-            await queue.stop()
+            # SIGTERM: uvicorn has stopped accepting and answered what was in flight; let queued turns finish
+            await queue.stop(drain_seconds=settings.shutdown_drain_seconds)
             if watcher is not None:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -50,6 +54,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = FastAPI(title="LINE civic assistant", lifespan=lifespan)
     app.include_router(webhook_router)
+    app.include_router(metrics_router)  # infra: GET /metrics (METRICS_TOKEN)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Settings
+from bot.metrics import CountedSms, Metrics
 from bot.runtime.kv import KeyValueStore, create_store
 from bot.runtime.sessions import SessionStore
 from bot.runtime.understanding import NluService
@@ -36,6 +37,7 @@ class Services:
     files: FileStore
     sms: SmsSender
     clock: Callable[[], datetime] = field(default=utc_now)
+    metrics: Metrics = field(default_factory=Metrics)  # infra: GET /metrics (bot/metrics.py)
 
     async def close(self) -> None:
         await self.line.close()
@@ -44,7 +46,7 @@ class Services:
         await self.db.close()
 
 
-def build_line(settings: Settings) -> LineMessenger:
+def build_line(settings: Settings, metrics: Metrics | None = None) -> LineMessenger:
     token = settings.line_channel_access_token
     if token is None or not settings.line_configured:
         log.warning(
@@ -58,6 +60,7 @@ def build_line(settings: Settings) -> LineMessenger:
         data_api_base_url=settings.line_data_api_base_url,
         max_connections=settings.line_max_connections,
         trust_env=settings.line_trust_env,
+        on_call=metrics.line_call if metrics is not None else None,
     )
 
 
@@ -76,14 +79,16 @@ def build_services(
     if nlu is None:
         nlu = NluService(knowledge.current)
         knowledge.subscribe(nlu.rebuild)
+    metrics = Metrics()
     return Services(
+        metrics=metrics,
         settings=settings,
         store=store,
         sessions=SessionStore(store, settings.session_ttl_seconds),
         knowledge=knowledge,
         nlu=nlu,
-        line=line or build_line(settings),
+        line=line or build_line(settings, metrics),
         db=Database(settings.database_url),
         files=build_file_store(settings.storage_dir, settings.s3_bucket, settings.s3_endpoint_url),
-        sms=sms or build_sms(settings),
+        sms=CountedSms(sms or build_sms(settings), metrics),
     )

@@ -46,5 +46,5 @@ def main(argv: list[str]) -> int:
     from bot.logging import setup_logging
 
     settings = get_settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     return asyncio.run(_run(args.command, settings.database_url))

@@ -169,7 +169,9 @@ class SdkLineMessenger:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_connections: int = 100,
         trust_env: bool = False,
+        on_call: Callable[[str, int | None], None] | None = None,
     ) -> None:
+        self._on_call = on_call  # (call, HTTP status or None): the metrics hook
         # one connection per call in flight: LINE answers in tens of milliseconds, so the SDK's default
         # (5 per core) would cap a busy office at a few hundred sends a second
         self._http = _LeanHttp(api_base_url, access_token, max_connections, trust_env)
@@ -182,11 +184,18 @@ class SdkLineMessenger:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
 
+    def _observe(self, what: str, status: int | None) -> None:
+        if self._on_call is not None:
+            self._on_call(what.split(" ", 1)[0], status)  # "push to U…" → "push": no user ids as labels
+
     async def _with_retries(self, what: str, call: Callable[[], Awaitable[T]], on_conflict_ok: bool) -> T | None:
         for attempt in range(self._retry.attempts):
             try:
-                return await call()
+                result = await call()
+                self._observe(what, 200)
+                return result
             except Exception as exc:
+                self._observe(what, exc.status if isinstance(exc, ApiException) else None)
                 if isinstance(exc, ApiException) and exc.status == 409 and on_conflict_ok and attempt > 0:
                     log.info("%s: 409 on retry, an earlier attempt was accepted", what)
                     return None
