@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None  # GET /metrics needs "Authorization: Bearer <token>"; unset = 404
     log_format: Literal["json", "text"] = "json"
     shutdown_drain_seconds: float = Field(default=20.0, ge=0)  # SIGTERM: time for queued turns to finish
+    # Redis queue: a dead worker's partitions pass to another after this (shorter = faster take-over,
+    # more lease renewals)
+    queue_lease_seconds: float = Field(default=15.0, ge=1, le=300)
     # office side (issue 12: bot/office, bot/api): officers' group, outbox, payments, reminders
     line_officer_group_id: str | None = None  # LINE group that gets alerts (undeliverable case notices)
     outbox_interval_seconds: float = Field(default=2.0, gt=0)  # how often the sender looks for due pushes

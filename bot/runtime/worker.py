@@ -105,7 +105,7 @@ def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | No
         from bot.transport.redis_queue import RedisStreamQueue
 
         return RedisStreamQueue(settings.redis_url, handler, settings.worker_partitions,
-                                consume=settings.run_workers)
+                                consume=settings.run_workers, lease_seconds=settings.queue_lease_seconds)
     return InProcessQueue(handler, partitions=settings.worker_partitions, claims=claims)
 
 
