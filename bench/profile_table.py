@@ -27,7 +27,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
                                                   "transport/redis_queue.py")),
     ("logging", ("logging/__init__.py", "bot/logging.py")),
     ("metrics", ("prometheus_client", "bot/metrics.py")),
-    ("HTTP server (uvicorn, Starlette, FastAPI)", ("uvicorn/", "starlette/", "fastapi/", "httptools")),
+    ("HTTP server (uvicorn, Starlette, FastAPI)", ("uvicorn/protocols", "starlette/", "fastapi/", "httptools")),
     ("thread pool hand-offs", ("concurrent/futures", "threading.py")),
     ("event loop and the rest", ("",)),
 ]
