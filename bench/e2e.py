@@ -220,11 +220,13 @@ async def run(mode: str, rates: list[float], seconds: float, grace: float,
             warm = make_events(60, "warm")
             await fire(session, url, warm, 30)
             await collect(session, line_url, warm, 20)
-            spy = None
-            if spy_file is not None:  # a sampling profile of the web process during the measured rates
-                spy = subprocess.Popen(["py-spy", "record", "--pid", str(stack.bot_pids[0]), "--format", "raw",
-                                        "--rate", "200", "--gil", "--nonblocking", "-o", str(spy_file)],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            spies = []
+            if spy_file is not None:  # a sampling profile of each bot process during the measured rates
+                for n, pid in enumerate(stack.bot_pids):
+                    out = spy_file if n == 0 else spy_file.with_name(f"{spy_file.stem}-{n}{spy_file.suffix}")
+                    spies.append(subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--format", "raw",
+                                                   "--rate", "200", "--gil", "--nonblocking", "-o", str(out)],
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
                 await asyncio.sleep(1)
             print(f"\nmode: {mode}   ({seconds:.0f} s per rate; answers awaited {grace:.0f} s; logs in {stack.logs})")
             print("  rate/s  answered   p50 ms   p95 ms   p99 ms   ack p99 ms   503s   CPU ms/event")
@@ -247,7 +249,7 @@ async def run(mode: str, rates: list[float], seconds: float, grace: float,
                       f"{row['cpu_ms']:6.2f}")
                 await asyncio.sleep(2)  # let any backlog drain before the next rate
                 await collect(session, line_url, [], 0.3)
-            if spy is not None:
+            for spy in spies:
                 spy.send_signal(signal.SIGINT)
                 spy.wait(30)
     finally:
@@ -264,7 +266,8 @@ async def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--grace", type=float, default=8.0, help="seconds to wait for answers after the last event")
     parser.add_argument("--profile", type=Path, help="embedded mode: write a cProfile of the web process here")
-    parser.add_argument("--py-spy", type=Path, dest="spy", help="write py-spy's collapsed stacks of the web process")
+    parser.add_argument("--py-spy", type=Path, dest="spy",
+                        help="py-spy's collapsed stacks of each bot process (the web process; the worker in FILE-1)")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
     modes = ["echo", "embedded", "scale-out"] if args.mode == "all" else [args.mode]
