@@ -12,10 +12,12 @@ from fastapi.responses import JSONResponse
 
 from bot.config import Settings, get_settings
 from bot.logging import setup_logging
+from bot.office.handoffs import HandoffEscalator
 from bot.runtime.services import Services, build_services
 from bot.runtime.worker import EventProcessor, build_queue
 from bot.scheduler import ReminderScheduler
 from bot.transport.webhook import router as webhook_router
+from console.routes import install as install_console
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -36,10 +38,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         reminders = ReminderScheduler(built)
         reminders.start()
         app.state.reminders = reminders
+        # handoff escalation (bot/office/handoffs.py; HANDOFF_ESCALATE_MINUTES)
+        escalator = HandoffEscalator(built)
+        escalator.start()
         try:
             yield
         finally:
             stop.set()
+            await escalator.stop()
             await reminders.stop()
             await queue.stop()
             if watcher is not None:
@@ -50,6 +56,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = FastAPI(title="LINE civic assistant", lifespan=lifespan)
     app.include_router(webhook_router)
+    install_console(app)  # officers' console, /console (console/)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     draft_reminder_days: int = Field(default=3, ge=0)  # remind this many days before a draft expires
     log_level: str = "INFO"
 
+    # handoff to a person and the officers' console (issue 13; bot/office/handoffs.py, console/)
+    line_officer_group_id: str | None = None  # officers' LINE group: new tickets are pushed there
+    handoff_escalate_minutes: int = Field(default=15, ge=0)  # unclaimed this long: notify again (0 = never)
+    handoff_check_seconds: float = Field(default=60, gt=0)  # how often the escalation job looks
+    console_session_hours: int = Field(default=12, ge=1)  # a console login lasts this long
+
     @property
     def line_configured(self) -> bool:
         return bool(self.line_channel_secret and self.line_channel_access_token)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Settings
+from bot.office.live import LiveFeed
 from bot.runtime.kv import KeyValueStore, create_store
 from bot.runtime.sessions import SessionStore
 from bot.runtime.understanding import NluService
@@ -36,6 +37,7 @@ class Services:
     files: FileStore
     sms: SmsSender
     clock: Callable[[], datetime] = field(default=utc_now)
+    live: LiveFeed = field(default_factory=LiveFeed)  # console live updates (handoff tickets)
 
     async def close(self) -> None:
         await self.line.close()

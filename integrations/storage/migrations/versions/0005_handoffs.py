@@ -1,5 +1,5 @@
-"""Handoff tickets and their messages, and the LINE groups the bot joined (issue 13;
-integrations/storage/models/handoff.py).
+"""Handoff tickets and their messages, the LINE groups the bot joined, and the console's audit
+trail (issue 13; integrations/storage/models/handoff.py and console.py).
 
 Revision ID: 0005_handoffs
 Revises: 0004_cases
@@ -78,9 +78,25 @@ def upgrade() -> None:
         sa.Column("left_at", _utc(), nullable=True),
         sa.PrimaryKeyConstraint("group_id"),
     )
+    op.create_table(
+        "console_audit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", _utc(), nullable=False),
+        sa.Column("officer_id", sa.Integer(), nullable=False),
+        sa.Column("officer_name", sa.String(length=120), nullable=False),
+        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("subject", sa.String(length=120), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_console_audit_at", "console_audit", ["at"])
+    op.create_index("ix_console_audit_action", "console_audit", ["action"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_console_audit_action", table_name="console_audit")
+    op.drop_index("ix_console_audit_at", table_name="console_audit")
+    op.drop_table("console_audit")
     op.drop_table("line_groups")
     op.drop_index("ix_handoff_messages_ticket_id", table_name="handoff_messages")
     op.drop_table("handoff_messages")

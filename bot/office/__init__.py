@@ -1,0 +1,1 @@
+"""The office side: officers' accounts, cases, handoff tickets, the outbox."""
