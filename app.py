@@ -10,9 +10,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from bot.api.routes import router as api_router
 from bot.config import Settings, get_settings
 from bot.logging import setup_logging
 from bot.office.handoffs import HandoffEscalator
+from bot.office.wiring import build_outbox_sender
 from bot.runtime.services import Services, build_services
 from bot.runtime.worker import EventProcessor, build_queue
 from bot.scheduler import ReminderScheduler
@@ -38,6 +40,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         reminders = ReminderScheduler(built)
         reminders.start()
         app.state.reminders = reminders
+        # office side: the outbox sender delivers case notifications (bot/office/outbox.py)
+        outbox = build_outbox_sender(built)
+        if settings.run_workers:
+            outbox.start(settings.outbox_interval_seconds)
+        app.state.outbox = outbox
         # handoff escalation (bot/office/handoffs.py; HANDOFF_ESCALATE_MINUTES)
         escalator = HandoffEscalator(built)
         escalator.start()
@@ -45,6 +52,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             yield
         finally:
             stop.set()
+            await outbox.stop()
             await escalator.stop()
             await reminders.stop()
             await queue.stop()
@@ -56,6 +64,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = FastAPI(title="LINE civic assistant", lifespan=lifespan)
     app.include_router(webhook_router)
+    app.include_router(api_router)  # officers' API, /api/v1 (bot/api)
     install_console(app)  # officers' console, /console (console/)
 
     @app.get("/healthz")

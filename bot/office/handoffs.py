@@ -23,6 +23,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.logging import mask_id
+from bot.office.outbox import enqueue
 from bot.runtime.media import MediaRejected, fetch_media
 from bot.runtime.postback import postback
 from bot.runtime.render import render_all
@@ -42,7 +43,6 @@ from core.handoff import (
     check_transition,
     needs_escalation,
 )
-from bot.office.outbox import enqueue
 from integrations.storage.models.handoff import HandoffMessage, HandoffTicket, LineGroup
 from integrations.storage.models.office import OutboxMessage
 

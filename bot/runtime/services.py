@@ -6,9 +6,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from bot.config import Settings
+from bot.office.accounts import OfficerAccounts
 from bot.office.live import LiveFeed
+from bot.office.outbox import OutboxBell
 from bot.runtime.kv import KeyValueStore, create_store
 from bot.runtime.sessions import SessionStore
 from bot.runtime.understanding import NluService
@@ -37,6 +40,15 @@ class Services:
     files: FileStore
     sms: SmsSender
     clock: Callable[[], datetime] = field(default=utc_now)
+    # office side (bot/office): rung after a commit that enqueued pushes, so the outbox sender runs now
+    outbox_bell: OutboxBell = field(default_factory=OutboxBell)
+
+    @cached_property
+    def accounts(self) -> OfficerAccounts:
+        """Officers' accounts and API tokens (bot/office/accounts.py)."""
+        return OfficerAccounts(self.db, lambda: self.clock(),
+                               max_failed_logins=self.settings.officer_max_failed_logins,
+                               lock_minutes=self.settings.officer_lock_minutes)
     live: LiveFeed = field(default_factory=LiveFeed)  # console live updates (handoff tickets)
 
     async def close(self) -> None:

@@ -13,13 +13,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.runtime import daily_stats
 from bot.runtime.context import TurnContext
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.kv import KeyValueStore
 from bot.runtime.replies import Reply, Text
 from bot.runtime.sending import ReplySender
 from bot.runtime.services import Services
-from bot.runtime import daily_stats
 from bot.runtime.transcript import note_turn
 from bot.transport.events import EventKind, InboundEvent
 from bot.transport.queue import EventQueue, Handler, InProcessQueue
@@ -97,10 +97,15 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     processor = EventProcessor(services)
     queue = build_queue(settings.model_copy(update={"run_workers": True}), processor.handle)
     queue.start()
+    from bot.office.wiring import build_outbox_sender  # the outbox sender runs beside the queue
+
+    outbox = build_outbox_sender(services)
+    outbox.start(settings.outbox_interval_seconds)
     log.info("worker started")
     try:
         await stop.wait()
     finally:
+        await outbox.stop()
         await queue.stop()
         await services.close()
 
