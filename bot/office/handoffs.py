@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -43,6 +44,7 @@ from core.handoff import (
     check_transition,
     needs_escalation,
 )
+from integrations.storage.db import Database
 from integrations.storage.models.handoff import HandoffMessage, HandoffTicket, LineGroup
 from integrations.storage.models.office import OutboxMessage
 
@@ -385,10 +387,25 @@ def _kind(event: InboundEvent) -> str:
     return "other"
 
 
-async def groups_seen(services: Services) -> list[LineGroup]:
-    async with services.db.session() as session:
+async def groups_seen(db: Database) -> list[LineGroup]:
+    """LINE groups the bot was invited to (newest first), for `python -m bot officer group`."""
+    async with db.session() as session:
         rows = await session.exec(select(LineGroup).order_by(col(LineGroup.joined_at).desc()))
         return list(rows.all())
+
+
+async def print_groups(db: Database, say: Callable[[str], None]) -> int:
+    groups = await groups_seen(db)
+    if not groups:
+        say("no group seen yet: invite the bot to the officers' LINE group, then run this again")
+        return 1
+    for group in groups:
+        state = f"left {group.left_at:%Y-%m-%d %H:%M}" if group.left_at else "member"
+        say(f"{group.group_id}\tjoined {group.joined_at:%Y-%m-%d %H:%M} UTC\t{state}")
+    current = next((g for g in groups if g.left_at is None), None)
+    if current is not None:
+        say(f"set LINE_OFFICER_GROUP_ID={current.group_id}")
+    return 0
 
 
 class HandoffEscalator:
