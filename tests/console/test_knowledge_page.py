@@ -32,7 +32,8 @@ async def own_tree(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[Se
     tree = tmp_path / "knowledge"
     shutil.copytree(REPO_ROOT / "knowledge" / "national", tree / "national")
     shutil.copytree(REPO_ROOT / "knowledge" / "offices", tree / "offices")
-    services = build_services(settings, store=MemoryStore(), knowledge=KnowledgeStore(tree / "offices" / "tha_cha_lung"))
+    knowledge = KnowledgeStore(tree / "offices" / "tha_cha_lung")
+    services = build_services(settings, store=MemoryStore(), knowledge=knowledge)
     await services.db.migrate()
     yield services, tree
     await services.close()
