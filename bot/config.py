@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     fee_due_days: int = Field(default=15, ge=1)  # when the manual states no deadline for paying
     fee_reminder_days: int = Field(default=2, ge=0)  # remind this many days before the fee is due
     case_idle_reminder_days: int = Field(default=3, ge=1)  # remind of an unanswered fix / documents request
+    case_reminder_interval_seconds: float = Field(default=3600, ge=1)  # how often reminders are looked for
     # handoff to a person and the officers' console (issue 13; bot/office/handoffs.py, console/)
     handoff_escalate_minutes: int = Field(default=15, ge=0)  # unclaimed this long: notify again (0 = never)
     handoff_check_seconds: float = Field(default=60, gt=0)  # how often the escalation job looks

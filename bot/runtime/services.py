@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.office.accounts import OfficerAccounts
@@ -20,6 +21,9 @@ from integrations.sms import SmsSender, build_sms
 from integrations.storage.db import Database
 from integrations.storage.files import FileStore, build_file_store
 from knowledge.store import KnowledgeStore
+
+if TYPE_CHECKING:
+    from bot.office.cases import CaseService
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,13 @@ class Services:
     clock: Callable[[], datetime] = field(default=utc_now)
     # office side (bot/office): rung after a commit that enqueued pushes, so the outbox sender runs now
     outbox_bell: OutboxBell = field(default_factory=OutboxBell)
+
+    @cached_property
+    def cases(self) -> CaseService:
+        """Cases: list, detail, transitions, payments, reminders (bot/office/cases.py)."""
+        from bot.office.cases import CaseService  # imported late: it builds on this module
+
+        return CaseService(self)
 
     @cached_property
     def accounts(self) -> OfficerAccounts:
