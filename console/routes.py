@@ -342,10 +342,11 @@ async def events(request: Request, user: User) -> StreamingResponse:
 
 def install(app: FastAPI) -> None:
     """Mount the console on the app: routes, static files, and how log-in/role/CSRF failures look."""
-    from console import pages  # its routes import this module's helpers
+    from console import case_pages, pages  # their routes import this module's helpers
 
     app.include_router(router)
     app.include_router(pages.router)
+    app.include_router(case_pages.router)
     app.mount("/console/static", StaticFiles(directory=HERE / "static"), name="console-static")
 
     @app.exception_handler(LoginRequired)
