@@ -9,6 +9,7 @@ POST (so it is never in a URL or the browser history) and is written to the audi
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
@@ -21,7 +22,7 @@ from bot.validators import format_national_id, mask_national_id
 from console.auth import ConsoleUser, PostingUser, User, services_of
 from console.pages import audit
 from console.routes import back_to, render
-from core.cases import NEEDS_DOCUMENTS, Actor, CaseState, Refusal, targets
+from core.cases import ACTION_STATES, NEEDS_DOCUMENTS, Actor, CaseState, Refusal, targets
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -34,6 +35,17 @@ REFUSALS_TH = {
     "fee_required": "กรุณาระบุค่าธรรมเนียม",
     "bad_fee": "ค่าธรรมเนียมไม่ถูกต้อง",
 }
+
+
+# what the officer does (the button), not what the citizen is told (case.state.* messages)
+ACTION_LABELS = {
+    "preliminary_check": "เริ่มตรวจสอบเบื้องต้น", "consideration": "ผ่านการตรวจ ส่งพิจารณา",
+    "fix_uploads": "ขอให้แก้ไขเอกสาร", "more_documents": "ขอเอกสารเพิ่ม", "documents_sent": "ส่งเอกสารให้ประชาชน",
+    "returned": "คืนเรื่อง", "approved": "อนุญาต", "denied": "ไม่อนุญาต", "fee_due": "แจ้งชำระค่าธรรมเนียม",
+    "paid": "รับชำระที่เคาน์เตอร์แล้ว", "completed": "เสร็จสิ้น (ออกใบอนุญาต/ใบเสร็จ)", "cancelled": "ยกเลิกคำขอ",
+}
+RECEIVED_LABEL = "ได้รับเอกสารที่ขอแล้ว ดำเนินการต่อ"
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def cases_of(request: Request) -> CaseService:
@@ -54,6 +66,9 @@ def answer_text(value: object) -> str:
         return "ใช่" if value else "ไม่ใช่"
     if isinstance(value, list):
         return ", ".join(answer_text(v) for v in value)
+    day = ISO_DATE.match(str(value))
+    if day:  # a date answer: as Thai forms print it, Buddhist year
+        return f"{day.group(3)}/{day.group(2)}/{int(day.group(1)) + 543}"
     return str(value)
 
 
@@ -88,10 +103,17 @@ def _page(request: Request, user: ConsoleUser, detail: CaseDetail, *, revealed: 
     if national_id:
         shown_id = format_national_id(national_id) if revealed else mask_national_id(national_id)
     state = CaseState(summary.state)
-    moves = targets(state, actor_of(user), CaseState(detail.return_to) if detail.return_to else None)
+    back_to_step = CaseState(detail.return_to) if detail.return_to else None
+    moves = targets(state, actor_of(user), back_to_step)
+
+    def action(target: CaseState) -> str:
+        if state in ACTION_STATES and target == back_to_step:
+            return RECEIVED_LABEL
+        return ACTION_LABELS.get(target.value, state_label(request, target.value))
+
     return render(
         request, "case.html", section="cases", case=detail, s=summary, national_id=shown_id, revealed=revealed,
-        moves=[(m.value, state_label(request, m.value), m in NEEDS_DOCUMENTS) for m in moves],
+        moves=[(m.value, action(m), m in NEEDS_DOCUMENTS) for m in moves],
         label=lambda v: state_label(request, v), answer=answer_text, error=error, done=done,
         status_code=status_code,
         images={d.key for d in detail.documents if (d.content_type or "").startswith("image/") and d.file_key},

@@ -128,6 +128,7 @@ async def dashboard(request: Request, user: User) -> HTMLResponse:
         median_today=median_first_reply_minutes([ReplyTiming(t.opened_at, t.first_reply_at) for t in today]),
         median_week=median_first_reply_minutes([ReplyTiming(t.opened_at, t.first_reply_at) for t in week]),
         by_state=await applications_by_state(request), bars=chart_points(days), days=days,
+        case_label=lambda state: services.knowledge.current.messages.get(f"case.state.{state}", state),
     )
 
 

@@ -22,8 +22,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.config import REPO_ROOT
+from bot.config import REPO_ROOT, Settings
+from bot.runtime.kv import MemoryStore
+from bot.runtime.services import build_services
+from bot.tools.simulator import Simulator
 from integrations.line.fake import FakeLineServer
+from integrations.sms.fake import FakeSms
+from knowledge.store import KnowledgeStore
+from tests.applications.helpers import tap, to_review
 from tests.factories import ACCESS_TOKEN, CHANNEL_SECRET, body, signed_headers, text_event
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -99,6 +105,29 @@ async def server(tmp_path: Path, fake_line: FakeLineServer) -> AsyncIterator[Ser
             proc.wait(5)
 
 
+async def submitted_case(server: Server, line: FakeLineServer, knowledge: KnowledgeStore, user_id: str) -> str:
+    """A citizen's application submitted through the chat, written to the server's database."""
+    env = server.env
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        line_channel_secret=CHANNEL_SECRET, line_channel_access_token=ACCESS_TOKEN,
+        line_api_base_url=line.base_url, line_data_api_base_url=line.base_url,
+        database_url=env["DATABASE_URL"], storage_dir=Path(env["STORAGE_DIR"]), secret_key=env["SECRET_KEY"],
+        watch_knowledge=False,
+    )
+    sms = FakeSms()
+    services = build_services(settings, store=MemoryStore(), knowledge=knowledge, sms=sms)
+    try:
+        sim = Simulator(services, user_id=user_id)
+        await to_review(sim, line)
+        await tap(sim, "ยืนยันและส่งคำขอ")
+        done = await sim.text(sms.last_code())
+    finally:
+        await services.close()
+    tracking = next(word for word in done.text.split() if word.startswith("TJL-"))
+    return tracking.rstrip("ค่ะ.")
+
+
 def _cli(server: Server, *args: str, stdin: str = "") -> str:
     done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO_ROOT, env=server.env, input=stdin.encode(),
                           capture_output=True, timeout=120, check=False)
@@ -137,8 +166,8 @@ async def eventually(check: Callable[[], bool], what: str, attempts: int = 300) 
     raise AssertionError(f"never happened: {what}")
 
 
-async def test_an_officer_answers_a_citizen_from_the_console(
-    server: Server, fake_line: FakeLineServer, tmp_path: Path,
+async def test_an_officer_answers_a_citizen_and_moves_a_case_from_the_console(
+    server: Server, fake_line: FakeLineServer, tmp_path: Path, knowledge_store: KnowledgeStore,
 ) -> None:
     playwright_api = pytest.importorskip("playwright.async_api", reason="pip install playwright")
     out = _cli(server, "officer", "add", "somsri", "--role", "officer", stdin=f"{PASSWORD}\n")
@@ -163,11 +192,11 @@ async def test_an_officer_answers_a_citizen_from_the_console(
         await page.wait_for_selector("#tickets-empty")
 
         # the citizen asks for a person: the ticket appears in the open inbox, no reload
-        marker = await page.evaluate("() => (window.__notReloaded = true)")
+        await page.evaluate("() => { window.__notReloaded = true; }")
         asked = await citizen.say("ขอคุยกับเจ้าหน้าที่ค่ะ")
         ticket = page.locator("[data-ticket]").first
         await ticket.wait_for(timeout=15_000)
-        assert await page.evaluate("() => window.__notReloaded === true") is marker
+        assert await page.evaluate("() => window.__notReloaded === true")  # the same page, not a reload
         assert "มานี ใจดี" in await ticket.inner_text()
         await eventually(lambda: bool(citizen.replies_to(asked)), "the bot's acknowledgement")
         await eventually(lambda: any(c.body.get("to") == GROUP_ID for c in fake_line.sent("/push")),
@@ -197,6 +226,36 @@ async def test_an_officer_answers_a_citizen_from_the_console(
         await eventually(lambda: bool(citizen.replies_to(back)), "the bot answering again")
         assert "มีนาคม" in str(citizen.replies_to(back)[0]["messages"])
         assert len(citizen.pushes()) == 2  # each officer message reached the citizen exactly once
+        await page.click("button:has-text('ออกจากระบบ')")
+        await page.wait_for_url("**/console/login")
+
+        # an application submitted in the chat, moved to approved from its case page by the decider
+        applicant = "U" + "f6" * 16
+        tracking = await submitted_case(server, fake_line, knowledge_store, applicant)
+        _cli(server, "officer", "add", "boss", "--role", "admin", "--display-name", "ปลัดสมชาย",
+             stdin=f"{PASSWORD}\n")
+        await page.fill("#username", "boss")
+        await page.fill("#password", PASSWORD)
+        await page.click("button[type=submit]")
+        await page.wait_for_url("**/console/inbox")
+        await page.click("nav >> text=คำขอ")
+        await page.click(f"a:has-text('{tracking}')")
+        await page.wait_for_selector("#case-state")
+        assert "XXXX" in await page.inner_text("#national-id")
+
+        def pushed_to_applicant() -> list[dict[str, object]]:
+            return [c.body for c in fake_line.sent("/push") if c.body.get("to") == applicant]
+
+        for step, count in (("preliminary_check", 1), ("consideration", 2)):
+            await page.click(f"[data-move={step}]")
+            await page.wait_for_selector(".notice")
+            await eventually(lambda count=count: len(pushed_to_applicant()) == count, f"push for {step}")
+        await page.fill("#note", "อนุญาตแล้วค่ะ รอแจ้งค่าธรรมเนียมนะคะ")
+        await page.screenshot(path=str(shots / "case.png"), full_page=True)
+        await page.click("[data-move=approved]")
+        await page.wait_for_selector("#case-state:has-text('อนุญาตแล้ว')")
+        await eventually(lambda: len(pushed_to_applicant()) == 3, "the approval push")
+        assert "อนุญาตแล้วค่ะ รอแจ้งค่าธรรมเนียมนะคะ" in str(pushed_to_applicant()[-1])
         await browser.close()
 
     if os.environ.get("KEEP_SCREENSHOTS"):
