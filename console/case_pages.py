@@ -18,11 +18,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bot.office.cases import CaseConflict, CaseDetail, CaseNotFound, CaseService
-from bot.validators import format_national_id, mask_national_id
+from bot.validators import format_national_id
 from console.auth import ConsoleUser, PostingUser, User, services_of
 from console.pages import audit
 from console.routes import back_to, render
 from core.cases import ACTION_STATES, NEEDS_DOCUMENTS, Actor, CaseState, Refusal, targets
+from core.masking import mask_national_id
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 

@@ -43,6 +43,7 @@ from console.auth import (
     session_cookie_value,
 )
 from core.handoff import HandoffRefused
+from core.thai_dates import number, thai_duration
 from integrations.storage.models.handoff import HandoffMessage, HandoffTicket
 
 HERE = Path(__file__).resolve().parent
@@ -275,8 +276,6 @@ def _pick_services(request: Request) -> list[tuple[str, str]]:
 
 def service_text(services: Any, service_id: str, *, checklist: bool) -> str:
     """A service's card or document checklist as one chat message, worded from the knowledge files."""
-    from dialogs.thai_dates import number, thai_duration
-
     snapshot = services.knowledge.current
     service = snapshot.services[service_id]
     msg = snapshot.message

@@ -23,7 +23,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.logging import mask_id
 from bot.office.outbox import enqueue
 from bot.runtime.media import MediaRejected, fetch_media
 from bot.runtime.postback import postback
@@ -44,6 +43,7 @@ from core.handoff import (
     check_transition,
     needs_escalation,
 )
+from core.masking import mask_line_id as mask_id
 from integrations.storage.db import Database
 from integrations.storage.models.handoff import HandoffMessage, HandoffTicket, LineGroup
 from integrations.storage.models.office import OutboxMessage
@@ -98,10 +98,7 @@ class HandoffService:
         return self.services.clock()
 
     def _msg(self, key: str, /, **values: object) -> str:
-        snapshot = self.services.knowledge.current
-        office = snapshot.office
-        base = {"office_name": office.name, "office_short_name": office.short_name, "office_phone": office.phone}
-        return snapshot.message(key, **{**base, **values})
+        return self.services.knowledge.current.office_message(key, **values)
 
     def ticket_link(self, ticket_id: int) -> str:
         return f"{self.services.settings.public_base_url.rstrip('/')}/console/inbox/{ticket_id}"
