@@ -11,24 +11,18 @@ close clears the flag and asks for a 1–5 rating (`a=handoff_rate&t=<ticket>&v=
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.office.handoffs import HandoffService
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Reply, Text
 from bot.transport.events import EventKind
 from core.handoff import RATING_MAX, RATING_MIN, OpenReason
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.menu import menu_choices
 from dialogs.office import office_status, status_text
 from knowledge.loader import holidays_of
 
 HANDOFF_MIN_CONFIDENCE = 0.6
 RATE_ACTION = "handoff_rate"
-
-
-class Data(BaseModel):
-    pass
 
 
 def wants_person(ctx: TurnContext) -> bool:
@@ -71,7 +65,7 @@ async def _rate(ctx: TurnContext) -> Transition:
     return Transition([Text(text=ctx.msg(key), choices=menu_choices(ctx))])
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     ctx.session.misses = 0
     if ctx.postback is not None and ctx.postback.action == RATE_ACTION:
         return await _rate(ctx)
@@ -112,7 +106,7 @@ async def note_group(ctx: TurnContext) -> None:
         await HandoffService(ctx.services).record_group(ctx.event.chat_id, joined=ctx.event.kind is EventKind.join)
 
 
-DIALOG: Dialog[Data] = Dialog(
-    name="handoff", data_type=Data, start=start, postbacks=frozenset({"handoff", RATE_ACTION}),
+DIALOG: Dialog[NoData] = Dialog(
+    name="handoff", start=start, postbacks=frozenset({"handoff", RATE_ACTION}),
     matcher=wants_person,
 )
