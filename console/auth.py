@@ -21,9 +21,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from bot.runtime.pii import pii_cipher
 from bot.runtime.services import Services
 from integrations.storage.models.office import Officer, OfficerRole
-from integrations.storage.pii import cipher_for
 
 SESSION_COOKIE = "console_session"
 LOGIN_CSRF_COOKIE = "console_login_csrf"
@@ -63,7 +63,7 @@ def services_of(request: Request) -> Services:
 
 
 def serializer(services: Services) -> URLSafeTimedSerializer:
-    key = cipher_for(services.settings).index("console-session-signing-key")
+    key = pii_cipher(services.settings).index("console-session-signing-key")
     return URLSafeTimedSerializer(key, salt="console-session")
 
 

@@ -116,11 +116,11 @@ async def login(
     result = await services.accounts.verify_password(username.strip(), password)
     if result.outcome is LoginOutcome.ok and result.officer is not None:
         value, _csrf = session_cookie_value(services, result.officer)
-        response = back_to(_safe_next(next))
-        response.set_cookie(SESSION_COOKIE, value, **cookie_options(services, services.settings.console_session_hours
-                                                                    * 3600))
-        response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console")
-        return response
+        entered = back_to(_safe_next(next))
+        entered.set_cookie(SESSION_COOKIE, value,
+                           **cookie_options(services, services.settings.console_session_hours * 3600))
+        entered.delete_cookie(LOGIN_CSRF_COOKIE, path="/console")
+        return entered
     if result.outcome is LoginOutcome.locked:
         until = _local(services, result.locked_until)
         error = f"ใส่รหัสผ่านผิดหลายครั้ง บัญชีถูกล็อกชั่วคราวถึง {until} หรือให้ผู้ดูแลระบบตั้งรหัสผ่านใหม่"
