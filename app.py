@@ -14,7 +14,7 @@ from bot.api.routes import router as api_router
 from bot.config import Settings, get_settings
 from bot.jobs.scheduler import JobScheduler
 from bot.logging import setup_logging
-from bot.office.handoffs import HandoffEscalator
+from bot.office.handoff_jobs import HandoffEscalator
 from bot.office.reminders import CaseReminderTask
 from bot.office.wiring import build_outbox_sender
 from bot.runtime.services import Services, build_services

@@ -11,6 +11,7 @@ close clears the flag and asks for a 1–5 rating (`a=handoff_rate&t=<ticket>&v=
 
 from __future__ import annotations
 
+from bot.office.handoff_jobs import record_group
 from bot.office.handoffs import HandoffService
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Reply, Text
@@ -103,7 +104,7 @@ async def during(ctx: TurnContext) -> list[Reply] | None:
 async def note_group(ctx: TurnContext) -> None:
     """The bot was invited to (or removed from) a group: remember its id for the officers' group setting."""
     if ctx.event.source_type == "group" and ctx.event.chat_id:
-        await HandoffService(ctx.services).record_group(ctx.event.chat_id, joined=ctx.event.kind is EventKind.join)
+        await record_group(ctx.services, ctx.event.chat_id, joined=ctx.event.kind is EventKind.join)
 
 
 DIALOG: Dialog[NoData] = Dialog(

@@ -75,7 +75,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             await accounts.set_password(args.name, read_password())
             _say(f"password of {args.name} changed")
         elif args.command == "group":  # issue 13: groups seen in `join` events (bot/office/handoffs.py)
-            from bot.office.handoffs import print_groups
+            from bot.office.handoff_jobs import print_groups
 
             return await print_groups(db, _say)
         elif args.command == "deactivate":

@@ -9,11 +9,8 @@ the ticket, so a crash or a retry never loses one and never sends one twice.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,8 +41,7 @@ from core.handoff import (
     needs_escalation,
 )
 from core.masking import mask_line_id as mask_id
-from integrations.storage.db import Database
-from integrations.storage.models.handoff import HandoffMessage, HandoffTicket, LineGroup
+from integrations.storage.models.handoff import HandoffMessage, HandoffTicket
 from integrations.storage.models.office import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -365,71 +361,8 @@ class HandoffService:
             log.info("escalated %d handoff ticket(s)", escalated)
         return escalated
 
-    async def record_group(self, group_id: str, joined: bool) -> None:
-        """A `join` (or `leave`) event: remember the group so `python -m bot officer group` can print it."""
-        async with self.services.db.session() as session:
-            row = await session.get(LineGroup, group_id)
-            if row is None:
-                row = LineGroup(group_id=group_id, joined_at=self._now())
-            if joined:
-                row.joined_at, row.left_at = self._now(), None
-            else:
-                row.left_at = self._now()
-            session.add(row)
-
 
 def _kind(event: InboundEvent) -> str:
     if event.kind in {EventKind.text, EventKind.image, EventKind.file, EventKind.sticker, EventKind.location}:
         return event.kind.value
     return "other"
-
-
-async def groups_seen(db: Database) -> list[LineGroup]:
-    """LINE groups the bot was invited to (newest first), for `python -m bot officer group`."""
-    async with db.session() as session:
-        rows = await session.exec(select(LineGroup).order_by(col(LineGroup.joined_at).desc()))
-        return list(rows.all())
-
-
-async def print_groups(db: Database, say: Callable[[str], None]) -> int:
-    groups = await groups_seen(db)
-    if not groups:
-        say("no group seen yet: invite the bot to the officers' LINE group, then run this again")
-        return 1
-    for group in groups:
-        state = f"left {group.left_at:%Y-%m-%d %H:%M}" if group.left_at else "member"
-        say(f"{group.group_id}\tjoined {group.joined_at:%Y-%m-%d %H:%M} UTC\t{state}")
-    current = next((g for g in groups if g.left_at is None), None)
-    if current is not None:
-        say(f"set LINE_OFFICER_GROUP_ID={current.group_id}")
-    return 0
-
-
-class HandoffEscalator:
-    """The escalation job: an asyncio task in the app, every HANDOFF_CHECK_SECONDS."""
-
-    def __init__(self, services: Services) -> None:
-        self.service = HandoffService(services)
-        self.interval = services.settings.handoff_check_seconds
-        self._task: asyncio.Task[None] | None = None
-
-    async def run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.service.escalate_due()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("handoff escalation failed")
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="handoff-escalator")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
