@@ -166,12 +166,12 @@ async def inbox_list(request: Request, user: User, selected: int | None = None) 
 
 
 @router.get("/inbox/{ticket_id}", response_class=HTMLResponse)
-async def inbox_ticket(request: Request, user: User, ticket_id: int) -> HTMLResponse:
+async def inbox_ticket(request: Request, user: User, ticket_id: int, error: str = "") -> HTMLResponse:
     try:
         view = await HandoffService(services_of(request)).detail(ticket_id)
     except TicketNotFound:
         return render(request, "not_found.html", status_code=404, what=f"คำขอคุยเลขที่ {ticket_id}")
-    return render(request, "inbox.html", view=view, pick_services=_pick_services(request),
+    return render(request, "inbox.html", view=view, pick_services=_pick_services(request), error=error,
                   **await _inbox_context(request, ticket_id))
 
 
