@@ -29,7 +29,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.nlu.normalise import normalise
+from bot.nlu.normalise import normalise_as_typed
 
 NONE = "-"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -103,8 +103,10 @@ def read_rows(path: Path) -> list[EvalRow]:
 
 
 def comparable(text: str) -> str:
-    """The sentence as compared for copies: normalised, no polite particles, no spaces."""
-    return _NOISE.sub("", _PARTICLE_RE.sub("", normalise(text)))
+    """The sentence as compared for copies: normalised as typed (romanised Thai is not
+    turned into Thai: "bia kon kae" is not a copy of "เบี้ยคนแก่"), without polite
+    particles and spaces."""
+    return _NOISE.sub("", _PARTICLE_RE.sub("", normalise_as_typed(text)))
 
 
 @dataclass(frozen=True, slots=True)
