@@ -47,6 +47,9 @@ class Thresholds:
     # …and it must reach this share of the "no service" probability: most status, payment
     # and apply examples name no service, so "no service" is strong even when one is named.
     service_vs_none: float = 0.8
+    # A service card without a service answers nothing: "เรื่องใบอนุญาตหน่อย" is better met
+    # with "did you mean …" and the likely services, unless the model is this sure.
+    card_without_service_min: float = 0.65
     faq_min: float = 0.60  # (service-adjusted) cosine similarity needed to offer an FAQ answer
     on_topic_service: float = 0.50  # service probability that makes a message on-topic
     fuzzy_below: float = 0.75  # try typo-tolerant name matching only when the service model is less sure
@@ -281,6 +284,8 @@ class NluPipeline:
             intent, confidence = (
                 (self.intent_model.labels[second], p2) if p2 >= th.intent_min else ("service_info", p2)
             )
+        if intent == "service_info" and service is None and confidence < th.card_without_service_min:
+            intent, confidence = UNKNOWN, 1.0 - confidence
         if intent in NO_SERVICE_INTENTS:
             service, service_conf = None, 0.0
 
