@@ -145,3 +145,15 @@ def test_eval_of_an_unusable_file_says_so_in_one_line(tmp_path: Path, kind: str)
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "Traceback" not in done.stderr and str(target) in done.stderr
+
+
+def test_heldout_floors(pipeline: NluPipeline) -> None:
+    """Regression floors a little under the measured figures (docs/nlu.md), not the issue's
+    targets: intent 0.967, service 0.955 on rows naming one, unknown F1 0.951 when written."""
+    report = run_eval(pipeline, read_rows(HELDOUT))
+    assert report.intent_accuracy >= 0.95, [e.text for e in report.errors]
+    assert report.service_accuracy_named >= 0.93
+    assert report.service_accuracy_none >= 0.99
+    assert report.unknown_prf()[2] >= 0.92
+    weakest = min(report.families.items(), key=lambda kv: kv[1].accuracy)
+    assert weakest[1].accuracy >= 0.75, weakest
