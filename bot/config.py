@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from integrations.storage.db import DEFAULT_DATABASE_URL
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge" / "offices" / "tha_cha_lung"
 
@@ -21,7 +23,7 @@ class Settings(BaseSettings):
     line_api_base_url: str = "https://api.line.me"
     line_data_api_base_url: str = "https://api-data.line.me"
 
-    database_url: str = f"sqlite+aiosqlite:///{REPO_ROOT / 'data' / 'bot.sqlite3'}"
+    database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     public_base_url: str = "http://localhost:8000"
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
@@ -61,6 +63,16 @@ class Settings(BaseSettings):
     draft_reminder_days: int = Field(default=3, ge=0)  # remind this many days before a draft expires
     log_level: str = "INFO"
 
+    # --- infra (issue 14): performance, metrics, logs ---
+    # LINE calls read no ~/.netrc and no HTTP(S)_PROXY unless this is true (reading them costs on every call)
+    line_trust_env: bool = False
+    line_max_connections: int = Field(default=100, ge=1, le=1000)  # LINE calls in flight at once
+    metrics_token: SecretStr | None = None  # GET /metrics needs "Authorization: Bearer <token>"; unset = 404
+    log_format: Literal["json", "text"] = "json"
+    shutdown_drain_seconds: float = Field(default=20.0, ge=0)  # SIGTERM: time for queued turns to finish
+    # Redis queue: a dead worker's partitions pass to another after this (shorter = faster take-over,
+    # more lease renewals)
+    queue_lease_seconds: float = Field(default=15.0, ge=1, le=300)
     # office side (issue 12: bot/office, bot/api): officers' group, outbox, payments, reminders
     line_officer_group_id: str | None = None  # LINE group that gets alerts (undeliverable case notices)
     outbox_interval_seconds: float = Field(default=2.0, gt=0)  # how often the sender looks for due pushes

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
+from bot.jobs.drafts import DraftSweep, sweep_drafts
 from bot.runtime.services import Services
 from bot.tools.simulator import Simulator
 from bot.tools.textview import screen_of
-from dialogs.drafts import DraftSweep, sweep_drafts
 from integrations.line.fake import FakeLineServer
 from integrations.storage.models.applications import Application
 from tests.applications.helpers import FakeClock, elderly_form, identity, photo, start_elderly, tap
+
+pytestmark = pytest.mark.both_databases  # every test here runs on SQLite and on PostgreSQL
 
 
 async def draft_with_a_photo(sim: Simulator, line: FakeLineServer) -> None:
