@@ -16,8 +16,10 @@ async def _tables(services: Services) -> None:
 
 async def test_asking_whether_anyone_is_there_reaches_a_person(sim: Simulator, services: Services) -> None:
     await _tables(services)
+    asked = await Simulator(services, user_id="U" + "a" * 32).text("ขอคุยกับเจ้าหน้าที่ค่ะ")
     screen = await sim.text("มีใครอยู่แถวนี้ไหมคะ ตอบหน่อย")
-    assert "ได้แจ้งเจ้าหน้าที่" in screen.text
+    assert screen.text.splitlines()[0] == asked.text.splitlines()[0]  # the same answer as asking outright
+    assert "เจ้าหน้าที่" in screen.text
 
 
 async def test_short_follow_ups_keep_the_service_in_focus(sim: Simulator) -> None:
