@@ -352,6 +352,19 @@ class CaseService:
                             licence_expires=expires)
         return notice
 
+    def notice_of(self, detail: CaseDetail) -> CaseNotice:
+        """The card content (with fresh signed links) of a case as it stands, e.g. for the status dialog."""
+        summary = detail.summary
+        case = Case(application_id=0, tracking_no=summary.tracking, line_user_id=detail.line_user_id,
+                    service_id=summary.service_id, state=summary.state, fee_satang=satang(summary.fee_baht)
+                    if summary.fee_baht is not None else None, fee_due=summary.fee_due,
+                    requested_documents=detail.requested_documents, state_changed_at=summary.state_changed_at,
+                    created_at=summary.submitted_at, updated_at=summary.state_changed_at)
+        app = Application(line_user_id=detail.line_user_id, service_id=summary.service_id,
+                          service_title=summary.service_title, created_at=summary.submitted_at,
+                          updated_at=summary.state_changed_at)
+        return self.notice(case, app)
+
     # --- the citizen's side --------------------------------------------------------------
     async def cases_of(self, line_user_id: str, limit: int = 5) -> list[CaseDetail]:
         """The citizen's own cases, newest first, with their history."""

@@ -50,3 +50,22 @@ async def staff(services: Services, clock: FakeClock) -> Staff:
 def sender(services: Services, clock: FakeClock) -> OutboxSender:
     """The sender the app builds, driven by hand (the app's own loop is not running in these tests)."""
     return build_outbox_sender(services)
+
+
+async def submitted_case(services: Services, user_id: str, service_id: str = "commercial_registration_new",
+                         documents: tuple[str, ...] = ("สำเนาบัตรประจำตัวประชาชน",)) -> str:
+    """An application submitted the way the chat submits it (ApplicationRepo.submit); returns its tracking number."""
+    from integrations.storage.models.applications import DocumentStatus
+    from integrations.storage.pii import cipher_for
+    from integrations.storage.repos_applications import ApplicationRepo
+
+    repo = ApplicationRepo(services.db, cipher_for(services.settings), services.clock)
+    service = services.knowledge.current.services[service_id]
+    app = await repo.create_draft(user_id, service_id, service.title, None)
+    await repo.set_applicant(app, full_name="นายสมชาย ใจดี", national_id="1101700203450", phone="0812345678",
+                             address="12 หมู่ 5 ต.ท่าจะหลุง")
+    for name in documents:
+        key = await services.files.save(f"applications-{app.id}", "doc.jpg", b"\xff\xd8\xff" + b"0" * 50, "image/jpeg")
+        await repo.set_document(app.id or 0, name, DocumentStatus.received, file_key=key, content_type="image/jpeg",
+                                size_bytes=53)
+    return await repo.submit(app, services.knowledge.current.office.tracking_prefix, 2569)
