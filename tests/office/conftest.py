@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
 import pytest
+from fastapi import FastAPI
 
 from bot.office.outbox import OutboxSender
 from bot.office.wiring import build_outbox_sender
 from bot.runtime.services import Services
-from tests.applications.helpers import FakeClock
+from integrations.line.fake import FakeLineServer
+from tests.applications.helpers import FakeClock, WebhookChat
 
 PASSWORD = "correct horse battery"
 
@@ -69,3 +72,10 @@ async def submitted_case(services: Services, user_id: str, service_id: str = "co
         await repo.set_document(app.id or 0, name, DocumentStatus.received, file_key=key, content_type="image/jpeg",
                                 size_bytes=53)
     return await repo.submit(app, services.knowledge.current.office.tracking_prefix, 2569)
+
+
+@pytest.fixture
+def web(client: httpx.AsyncClient, app: FastAPI, fake_line: FakeLineServer, user_id: str,
+        clock: FakeClock) -> WebhookChat:
+    """A citizen talking to the real app through POST /callback."""
+    return WebhookChat(client, app, fake_line, user_id)

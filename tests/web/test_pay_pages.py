@@ -197,6 +197,7 @@ async def test_licence_not_ready_is_404(web: httpx.AsyncClient, signer: LinkSign
 
 
 async def test_pages_without_the_cases_wiring_say_unavailable(app: FastAPI) -> None:
+    app.state.bill_lookup = app.state.link_signer = None  # as if app.py had not wired the cases code
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bot.test") as http:
         response = await http.get("/pay/anything")
