@@ -15,11 +15,11 @@ from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Button, Card, Choice, Reply, Text
 from core.cases import CaseState, citizen_may_cancel
+from core.thai_dates import thai_date
 from dialogs.application_common import repo
 from dialogs.base import Dialog, Transition
 from dialogs.case_actions import CASE_CANCEL_ACTION
 from dialogs.menu import menu_choices
-from dialogs.thai_dates import thai_date
 from integrations.storage.models.applications import Application
 
 
