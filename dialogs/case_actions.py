@@ -55,7 +55,7 @@ async def _ask_next(ctx: TurnContext, data: Data, before: list[Text] | None = No
     if not outstanding:
         return await _send_back(ctx, data, replies)
     detail = await cases.for_citizen(data.tracking, _user(ctx))
-    total = len(detail.requested_documents) if detail else len(outstanding)
+    total = max(len(cases.asked_documents(detail)), len(outstanding)) if detail else len(outstanding)
     position = total - len(outstanding) + 1
     replies.append(Text(text=ctx.msg("case.upload.ask", tracking=data.tracking, position=position, total=total,
                                      document=outstanding[0]),

@@ -396,9 +396,13 @@ class CaseService:
         detail = await self.for_citizen(tracking, line_user_id)
         if detail is None or detail.summary.state not in {S.fix_uploads, S.more_documents}:
             return []
-        since = detail.summary.state_changed_at
-        received = {d.name for d in detail.documents if d.status == "received" and d.updated_at >= since}
-        return [name for name in detail.requested_documents if name not in received]
+        return list(detail.requested_documents)  # attach_document strikes each one off as it arrives
+
+    @staticmethod
+    def asked_documents(detail: CaseDetail) -> list[str]:
+        """Everything the last request named (the history keeps it; requested_documents shrinks)."""
+        asks = [h for h in detail.history if h.to_state in {S.fix_uploads, S.more_documents}]
+        return asks[-1].documents if asks else []
 
     async def attach_document(self, tracking: str, line_user_id: str, name: str, data: bytes, content_type: str,
                               extension: str) -> list[str]:
@@ -417,6 +421,11 @@ class CaseService:
                                                   data, content_type)
         await repo.set_document(app_id, name, DocumentStatus.received, file_key=file_key, content_type=content_type,
                                 size_bytes=len(data))
+        async with self.services.db.session() as session:
+            case = (await self._load(session, tracking, lock=True)).case
+            await session.exec(update(Case).where(col(Case.id) == case.id).values(
+                requested_documents=[d for d in case.requested_documents if d != name], updated_at=self.now(),
+            ).execution_options(synchronize_session=False))
         # the replaced file stays: the case history may refer to what the officer saw before the fix
         return await self.outstanding_documents(tracking, line_user_id)
 
