@@ -21,7 +21,7 @@ from bot.office.notify import CASE_READ_ACTION, CASE_UPLOAD_ACTION
 from bot.runtime.context import TurnContext
 from bot.runtime.media import MediaRejected, fetch_media
 from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Text
+from bot.runtime.replies import Choice, Reply, Text
 from bot.transport.events import MEDIA_KINDS
 from core.cases import CaseState, Refusal, citizen_may_cancel
 from dialogs.base import Dialog, Transition
@@ -48,10 +48,10 @@ def _state(ctx: TurnContext, state: str) -> str:
     return ctx.msg(f"case.state.{state}")
 
 
-async def _ask_next(ctx: TurnContext, data: Data, before: list[Text] | None = None) -> Transition:
+async def _ask_next(ctx: TurnContext, data: Data, before: list[Reply] | None = None) -> Transition:
     cases = ctx.services.cases
     outstanding = await cases.outstanding_documents(data.tracking, _user(ctx))
-    replies = list(before or [])
+    replies: list[Reply] = list(before or [])
     if not outstanding:
         return await _send_back(ctx, data, replies)
     detail = await cases.for_citizen(data.tracking, _user(ctx))
@@ -64,7 +64,7 @@ async def _ask_next(ctx: TurnContext, data: Data, before: list[Text] | None = No
     return Transition(replies, next=Step.document, data=data)
 
 
-async def _send_back(ctx: TurnContext, data: Data, replies: list[Text]) -> Transition:
+async def _send_back(ctx: TurnContext, data: Data, replies: list[Reply]) -> Transition:
     detail = await ctx.services.cases.for_citizen(data.tracking, _user(ctx))
     if detail is None or detail.summary.state not in {CaseState.fix_uploads, CaseState.more_documents}:
         replies.append(Text(text=ctx.msg("case.upload.nothing", tracking=data.tracking)))

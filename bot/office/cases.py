@@ -181,7 +181,7 @@ class CaseService:
     async def _load(self, session: AsyncSession, tracking: str, *, lock: bool = False) -> _Loaded:
         query = select(Case, Application).join(Application, col(Application.id) == col(Case.application_id)) \
             .where(func.upper(Case.tracking_no) == tracking.strip().upper())
-        if lock and session.bind.dialect.name == "postgresql":
+        if lock and self.services.db.engine.dialect.name == "postgresql":
             query = query.with_for_update(of=Case)
         row = (await session.exec(query)).first()
         if row is None:
@@ -197,7 +197,7 @@ class CaseService:
         )
 
     # --- reading -------------------------------------------------------------------------
-    async def list(self, *, state: str | None = None, service: str | None = None, waiting_for: str | None = None,
+    async def list_cases(self, *, state: str | None = None, service: str | None = None, waiting_for: str | None = None,
                    submitted_on: date | None = None, limit: int = 100, offset: int = 0) -> list[CaseSummary]:
         """Newest first; `waiting_for="officer"` is the officers' queue (including cases that came back)."""
         query = select(Case, Application).join(Application, col(Application.id) == col(Case.application_id))

@@ -170,7 +170,7 @@ class OutboxSender:
             lease_until = now + timedelta(seconds=self.policy.lease_seconds)
             older = aliased(OutboxMessage)
             waiting_behind_older = exists().where(and_(
-                older.recipient == OutboxMessage.recipient, col(older.id) < col(OutboxMessage.id),
+                col(older.recipient) == col(OutboxMessage.recipient), col(older.id) < col(OutboxMessage.id),
                 col(older.sent_at).is_(None), col(older.dead_at).is_(None),
             ))
             query = (
@@ -182,7 +182,7 @@ class OutboxSender:
             )
             claimed: list[OutboxMessage] = []
             async with self.db.session() as session:
-                if session.bind.dialect.name == "postgresql":
+                if self.db.engine.dialect.name == "postgresql":
                     query = query.with_for_update(skip_locked=True, of=OutboxMessage)
                 due = list((await session.exec(query)).all())
                 session.expunge_all()  # plain objects from here on: only the SQL below writes
