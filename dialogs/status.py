@@ -7,24 +7,18 @@ application never leaks.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.office.cases import CaseDetail
 from bot.office.notify import CASE_READ_ACTION, CASE_UPLOAD_ACTION
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Button, Card, Choice, Reply, Text
 from core.cases import CaseState, citizen_may_cancel
+from core.ports import ApplicationRecord
 from core.thai_dates import thai_date
 from dialogs.application_common import repo
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.case_actions import CASE_CANCEL_ACTION
 from dialogs.menu import menu_choices
-from integrations.storage.models.applications import Application
-
-
-class Data(BaseModel):
-    pass
 
 
 def _asked_tracking_number(ctx: TurnContext) -> str | None:
@@ -35,7 +29,7 @@ def _asked_tracking_number(ctx: TurnContext) -> str | None:
     return numbers[0].value if numbers else None
 
 
-def _card(ctx: TurnContext, app: Application, case: CaseDetail | None = None) -> Card:
+def _card(ctx: TurnContext, app: ApplicationRecord, case: CaseDetail | None = None) -> Card:
     zone = ctx.now.tzinfo
     submitted = thai_date(ctx.msg, app.submitted_at.astimezone(zone).date()) if app.submitted_at else "-"
     # the office's case (bot/office/cases.py), when there is one, says where the request really is
@@ -81,7 +75,7 @@ def _case_buttons(ctx: TurnContext, case: CaseDetail) -> list[Button]:
     return buttons
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     user_id = ctx.event.user_id or ""
     applications = await repo(ctx).submitted_of(user_id)
     wanted = _asked_tracking_number(ctx)
@@ -108,4 +102,4 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition(replies)
 
 
-DIALOG: Dialog[Data] = Dialog(name="status", data_type=Data, start=start, intents=frozenset({"status"}))
+DIALOG: Dialog[NoData] = Dialog(name="status", start=start, intents=frozenset({"status"}))

@@ -359,7 +359,8 @@ class _Loader:
             raw = self.mapping(sf, "ไฟล์บริการ", "a service file") if sf else None
             if sf is None or raw is None:
                 continue
-            service_id = raw.get("id") if isinstance(raw.get("id"), str) else path.stem
+            raw_id = raw.get("id")
+            service_id: str = raw_id if isinstance(raw_id, str) else path.stem
             if service_id in services:
                 self.errors.append(
                     sf.error(
