@@ -58,11 +58,11 @@ def sender(services: Services, clock: FakeClock) -> OutboxSender:
 async def submitted_case(services: Services, user_id: str, service_id: str = "commercial_registration_new",
                          documents: tuple[str, ...] = ("สำเนาบัตรประจำตัวประชาชน",)) -> str:
     """An application submitted the way the chat submits it (ApplicationRepo.submit); returns its tracking number."""
+    from bot.runtime.pii import pii_cipher
     from integrations.storage.models.applications import DocumentStatus
-    from integrations.storage.pii import cipher_for
     from integrations.storage.repos_applications import ApplicationRepo
 
-    repo = ApplicationRepo(services.db, cipher_for(services.settings), services.clock)
+    repo = ApplicationRepo(services.db, pii_cipher(services.settings), services.clock)
     service = services.knowledge.current.services[service_id]
     app = await repo.create_draft(user_id, service_id, service.title, None)
     await repo.set_applicant(app, full_name="นายสมชาย ใจดี", national_id="1101700203450", phone="0812345678",
