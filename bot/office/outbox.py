@@ -10,8 +10,8 @@ Delivering (`OutboxSender`):
    (`next_attempt_at = now + OUTBOX_LEASE_SECONDS`, `attempts + 1`) with a compare-and-set,
    so a row is never pushed by two senders at once;
 2. push outside any transaction, with the row's own `X-Line-Retry-Key`;
-3. mark it sent. A crash between 2 and 3 leaves the lease to lapse; the next claim pushes
-   again with the same key and LINE answers 409 ("already accepted"), which counts as
+3. mark the pass's deliveries sent (one commit). A crash between 2 and 3 leaves the lease to
+   lapse; the next claim pushes again with the same key and LINE answers 409 ("already accepted"), which counts as
    delivered. So each row reaches LINE exactly once.
 
 A failure reschedules with backoff in minutes (1, 2, 4 … at most 60) plus up to 25 %
@@ -152,7 +152,12 @@ class OutboxSender:
                 return await self._deliver(row)
 
         results = await asyncio.gather(*(one(r) for r in rows))
-        return sum(results)
+        delivered = [row.id for row, ok in zip(rows, results, strict=True) if ok]
+        if delivered:  # one commit for the whole pass: a crash before it only means 409s on the next claim
+            async with self.db.session() as session:
+                await session.exec(update(OutboxMessage).where(col(OutboxMessage.id).in_(delivered))
+                                   .values(sent_at=self.clock(), last_error=None))
+        return len(delivered)
 
     async def drain(self, max_rounds: int = 50) -> int:
         """Run passes until nothing is due (tests, and the CLI)."""
@@ -208,7 +213,6 @@ class OutboxSender:
         except LineError as err:
             if err.status == 409:  # this retry key was accepted before (a crash after the push)
                 log.info("outbox %s: 409 on its retry key, delivered earlier", row.id)
-                await self._mark_sent(row)
                 return True
             await self._failed(row, err)
             return False
@@ -216,13 +220,7 @@ class OutboxSender:
             log.exception("outbox %s: unexpected error pushing", row.id)
             await self._failed(row, LineError(None, repr(exc)[:300]))
             return False
-        await self._mark_sent(row)
-        return True
-
-    async def _mark_sent(self, row: OutboxMessage) -> None:
-        async with self.db.session() as session:
-            await session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == row.id)
-                               .values(sent_at=self.clock(), last_error=None))
+        return True  # run_once marks the pass's deliveries sent together
 
     async def _failed(self, row: OutboxMessage, err: LineError) -> None:
         now = self.clock()
