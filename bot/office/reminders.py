@@ -8,7 +8,6 @@ the same transaction as the case's `*_reminded_at` mark.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.office.cases import CaseService
 from bot.office.notify import fee_reminder, idle_reminder
 from bot.office.outbox import enqueue
+from bot.runtime.background import BackgroundTask
 from bot.runtime.render import render_all
 from bot.runtime.services import Services
 from core.cases import CaseState
@@ -77,7 +77,7 @@ def _remind(cases: CaseService, session: AsyncSession, case: Case, replies: list
             case_id=case.id, retry_key=key)
 
 
-class CaseReminderTask:
+class CaseReminderTask(BackgroundTask):
     def __init__(self, services: Services) -> None:
         self.services = services
         self._task: asyncio.Task[None] | None = None
@@ -95,12 +95,4 @@ class CaseReminderTask:
             await asyncio.sleep(interval)
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="case-reminders")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        self._launch(self.run, "case-reminders")
