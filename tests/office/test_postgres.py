@@ -1,49 +1,31 @@
-"""The office side on PostgreSQL (POSTGRES_TEST_URL, e.g. postgresql://bot@/bot?host=/tmp/pg): migrations,
-SKIP LOCKED claims by concurrent senders, a transition with its history and push, row locks on a case."""
+"""The office side on PostgreSQL (tests/postgres_server.py, or POSTGRES_TEST_URL): SKIP LOCKED claims by
+concurrent senders, concurrent moves of one case under FOR UPDATE."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import select
 
-from bot.config import Settings
 from bot.office.outbox import enqueue
 from bot.office.wiring import build_outbox_sender
-from bot.runtime.kv import MemoryStore
-from bot.runtime.services import Services, build_services
+from bot.runtime.services import Services
 from core.cases import Actor
 from integrations.line.fake import FakeLineServer
-from integrations.sms.fake import FakeSms
-from integrations.storage.db import Database
 from integrations.storage.models.cases import CaseTransition
-from knowledge.store import KnowledgeStore
 from tests.applications.helpers import FakeClock
 from tests.office.conftest import PASSWORD, submitted_case
 
-URL = os.environ.get("POSTGRES_TEST_URL")
-pytestmark = pytest.mark.skipif(not URL, reason="POSTGRES_TEST_URL not set")
+pytestmark = pytest.mark.both_databases
 
 
 @pytest.fixture
-async def pg(settings: Settings, knowledge_store: KnowledgeStore, nlu_service: object,
-             fake_sms: FakeSms) -> AsyncIterator[Services]:
-    assert URL is not None
-    reset = Database(URL)
-    async with reset.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await reset.close()
-    built = build_services(settings.model_copy(update={"database_url": URL}), store=MemoryStore(),
-                           knowledge=knowledge_store, nlu=nlu_service, sms=fake_sms)  # type: ignore[arg-type]
-    built.clock = FakeClock()
-    await built.db.migrate()
-    yield built
-    await built.close()
+def pg(services: Services, clock: FakeClock) -> Services:
+    """The test's services, on PostgreSQL only: these tests are about its row locks."""
+    if "postgresql" not in services.settings.database_url:
+        pytest.skip("PostgreSQL behaviour (SKIP LOCKED, FOR UPDATE)")
+    return services
 
 
 async def test_two_senders_share_the_work_without_pushing_a_row_twice(pg: Services, fake_line: FakeLineServer
