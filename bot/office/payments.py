@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.office.cases import CaseNotFound, CaseService, PaymentOutcome, satang, to_baht
 from bot.office.notify import msg
-from bot.office.outbox import enqueue
+from bot.office.outbox import ALERT_PURPOSE, enqueue
 from core import billing
 from core.cases import Actor, CaseState
 from integrations.payment.thaiqr import build_bill_payment
@@ -96,7 +96,7 @@ def _alert_officers(cases: CaseService, session: AsyncSession, case: Case, amoun
     text = msg(cases.snapshot, "case.alert.payment_flagged", tracking=case.tracking_no,
                paid=to_baht(amount), expected=to_baht(case.fee_satang) if case.fee_satang else "-",
                payment_ref=payment_ref)
-    enqueue(session, group, [{"type": "text", "text": text}], purpose="case.alert", now=now, case_id=case.id)
+    enqueue(session, group, [{"type": "text", "text": text}], purpose=ALERT_PURPOSE, now=now, case_id=case.id)
 
 
 async def _tracking_by_ref1(cases: CaseService, ref1: str) -> str | None:
