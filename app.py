@@ -16,12 +16,14 @@ from bot.jobs.scheduler import JobScheduler
 from bot.logging import setup_logging
 from bot.metrics import queue_depth_probe
 from bot.metrics import router as metrics_router
+from bot.office.handoff_jobs import HandoffEscalator
 from bot.office.reminders import CaseReminderTask
 from bot.office.wiring import build_outbox_sender
 from bot.runtime.services import Services, build_services
 from bot.runtime.worker import EventProcessor, build_queue
 from bot.transport.webhook import router as webhook_router
 from bot.web.routes import router as web_router  # payment pages, licence downloads (pay area)
+from console.routes import install as install_console
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -51,6 +53,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             case_reminders.start()
         app.state.outbox = outbox
         app.state.bill_lookup, app.state.link_signer = built.cases, built.cases.links.signer  # bot/web pages
+        # handoff escalation (bot/office/handoffs.py; HANDOFF_ESCALATE_MINUTES)
+        escalator = HandoffEscalator(built)
+        escalator.start()
         try:
             yield
         finally:
@@ -60,6 +65,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             await queue.stop(drain_seconds=settings.shutdown_drain_seconds)
             await outbox.stop()
             await case_reminders.stop()
+            await escalator.stop()
             await reminders.stop()
             if watcher is not None:
                 watcher.cancel()
@@ -73,6 +79,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(api_router)  # officers' API, /api/v1 (bot/api)
     # citizens' payment pages and licence links; app.state.bill_lookup / link_signer come from the cases code
     app.include_router(web_router)
+    install_console(app)  # officers' console, /console (console/)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     # more lease renewals)
     queue_lease_seconds: float = Field(default=15.0, ge=1, le=300)
     # office side (issue 12: bot/office, bot/api): officers' group, outbox, payments, reminders
-    line_officer_group_id: str | None = None  # LINE group that gets alerts (undeliverable case notices)
+    line_officer_group_id: str | None = None  # LINE group: alerts (undeliverable case notices), new handoff tickets
     outbox_interval_seconds: float = Field(default=2.0, gt=0)  # how often the sender looks for due pushes
     outbox_max_attempts: int = Field(default=8, ge=1)  # then the push is marked dead and officers alerted
     outbox_lease_seconds: int = Field(default=120, ge=5)  # a claimed push is retried after this if unfinished
@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     fee_reminder_days: int = Field(default=2, ge=0)  # remind this many days before the fee is due
     case_idle_reminder_days: int = Field(default=3, ge=1)  # remind of an unanswered fix / documents request
     case_reminder_interval_seconds: float = Field(default=3600, ge=1)  # how often reminders are looked for
+    # handoff to a person and the officers' console (issue 13; bot/office/handoffs.py, console/)
+    handoff_escalate_minutes: int = Field(default=15, ge=0)  # unclaimed this long: notify again (0 = never)
+    handoff_check_seconds: float = Field(default=60, gt=0)  # how often the escalation job looks
+    console_session_hours: int = Field(default=12, ge=1)  # a console login lasts this long
 
     @property
     def line_configured(self) -> bool:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 from bot.config import Settings
 from bot.metrics import CountedSms, Metrics
 from bot.office.accounts import OfficerAccounts
+from bot.office.live import LiveFeed
 from bot.office.outbox import OutboxBell
 from bot.runtime.kv import KeyValueStore, create_store
 from bot.runtime.media import LineMedia
@@ -69,6 +70,7 @@ class Services:
         return OfficerAccounts(self.db, lambda: self.clock(),
                                max_failed_logins=self.settings.officer_max_failed_logins,
                                lock_minutes=self.settings.officer_lock_minutes)
+    live: LiveFeed = field(default_factory=LiveFeed)  # console live updates (handoff tickets)
 
     def __post_init__(self) -> None:
         self.ports = build_ports(self)

@@ -17,16 +17,20 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.logging import log_context
+from bot.runtime import daily_stats
 from bot.runtime.context import TurnContext
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.kv import KeyValueStore
 from bot.runtime.replies import Reply, Text
 from bot.runtime.sending import ReplySender
 from bot.runtime.services import Services
+from bot.runtime.transcript import note_turn
 from bot.transport.events import EventKind, InboundEvent
 from bot.transport.queue import EventQueue, Handler, InProcessQueue
 
 log = logging.getLogger(__name__)
+SILENT_FOR_STATS = {EventKind.unfollow, EventKind.leave, EventKind.join, EventKind.member_left,
+                    EventKind.member_joined, EventKind.unsend, EventKind.other}
 LOADING_AFTER_SECONDS = 0.4  # show LINE's typing animation only when an answer is slow
 
 
@@ -80,9 +84,13 @@ class EventProcessor:
             # the session is not saved: the citizen's previous state stays as it was
             return [Text(text=ctx.msg("error.generic"))]
         finally:
-            outcome.dialog = ctx.notes.get("dialog")
+            outcome.dialog = ctx.notes.dialog
             if ctx.nlu is not None:
                 self.services.metrics.nlu_intents.labels(ctx.nlu.intent).inc()
+        if not ctx.session.handoff:
+            note_turn(ctx.session, event, replies)  # the conversation so far, for a later handoff ticket
+        if event.user_id and event.kind not in SILENT_FOR_STATS:  # the console's dashboard counters
+            await daily_stats.note_turn(self.services.store, ctx.now.date(), event.user_key, ctx.intent)
         if event.kind is not EventKind.unfollow:
             await self.services.sessions.save(event.user_key, ctx.session)
         else:

@@ -133,6 +133,7 @@ class LineMessenger(Protocol):
     async def multicast(self, to: list[str], messages: list[LineMessage], retry_key: str | None = None) -> None: ...
     async def show_loading(self, chat_id: str, seconds: int = 20) -> None: ...
     async def get_content(self, message_id: str) -> tuple[bytes, str]: ...
+    async def display_name(self, user_id: str) -> str | None: ...
     async def close(self) -> None: ...
 
 
@@ -262,6 +263,20 @@ class SdkLineMessenger:
         content_type = (response.headers or {}).get("Content-Type", "application/octet-stream")
         return bytes(response.data), str(content_type)
 
+    async def display_name(self, user_id: str) -> str | None:
+        """The user's LINE display name (profile API); None when LINE will not say (blocked, not a friend)."""
+
+        async def call() -> Any:
+            return await self._api.get_profile(user_id, _request_timeout=self._retry.request_timeout)
+
+        try:
+            profile = await self._with_retries(f"profile of {mask_id(user_id)}", call, on_conflict_ok=False)
+        except LineError as err:
+            log.info("no profile for %s: %s", mask_id(user_id), err)
+            return None
+        name = getattr(profile, "display_name", None)
+        return str(name) if name else None
+
     async def close(self) -> None:
         await self._http.close()
         await self._api_client.close()
@@ -288,6 +303,9 @@ class NullMessenger:
 
     async def get_content(self, message_id: str) -> tuple[bytes, str]:
         raise LineError(None, "LINE is not configured")
+
+    async def display_name(self, user_id: str) -> str | None:
+        return None
 
     async def close(self) -> None:
         return None
