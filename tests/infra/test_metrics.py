@@ -109,3 +109,29 @@ async def test_gauges_read_their_probes_at_scrape_time_and_a_failing_probe_spare
     assert "bot_open_handoffs NaN" in exposition
     with pytest.raises(KeyError):
         services.metrics.probe("no_such_gauge", outbox)
+
+
+async def test_outbox_depth_and_open_handoffs_are_counted_from_their_tables(
+    client: httpx.AsyncClient, services: Services, settings: Settings
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from integrations.storage.models.handoff import HandoffTicket
+    from integrations.storage.models.office import OutboxMessage
+
+    settings.metrics_token = SecretStr(TOKEN)
+    now = datetime.now(UTC)
+    later = now + timedelta(days=1)  # not due: the running outbox sender leaves it waiting
+    async with services.db.session() as session:
+        session.add(OutboxMessage(recipient="U1", messages=[{"type": "text", "text": "x"}],
+                                  retry_key="123e4567-e89b-12d3-a456-426614174001", purpose="alert",
+                                  next_attempt_at=later, created_at=now))
+        session.add(OutboxMessage(recipient="U2", messages=[], retry_key="123e4567-e89b-12d3-a456-426614174002",
+                                  purpose="alert", next_attempt_at=now, created_at=now, sent_at=now))
+        session.add(HandoffTicket(line_user_id="U1", state="open", reason="asked", topic="ขอคุยกับเจ้าหน้าที่",
+                                  opened_at=now))
+        session.add(HandoffTicket(line_user_id="U2", state="closed", reason="asked", topic="เรื่องเดิม",
+                                  opened_at=now, closed_at=now))
+    exposition = await scrape(client)
+    assert value(exposition, "bot_outbox_depth") == 1
+    assert value(exposition, "bot_open_handoffs") == 1
