@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.metrics import CountedSms, Metrics
 from bot.runtime.services import Services
 from integrations.line.fake import FakeLineServer, Fault
 from integrations.sms import SmsError
@@ -79,14 +80,18 @@ async def test_a_question_moves_events_turns_intents_line_calls_and_the_latency_
     assert user_id not in after and "กี่โมง" not in after  # no citizen data in labels
 
 
-async def test_sms_sent_and_failed_are_counted(services: Services, fake_sms: FakeSms) -> None:
-    await services.sms.send("0812345678", "รหัส OTP 123456")
-    fake_sms.fail_next(1)
+async def test_sms_sent_and_failed_are_counted() -> None:
+    metrics = Metrics()
+    gateway = FakeSms()
+    sms = CountedSms(gateway, metrics)  # what build_services puts around the configured gateway
+    await sms.send("0812345678", "รหัส OTP 123456")
+    gateway.fail_next(1)
     with pytest.raises(SmsError):
-        await services.sms.send("0812345678", "รหัส OTP 654321")
-    exposition = (await services.metrics.render()).decode()
+        await sms.send("0812345678", "รหัส OTP 654321")
+    exposition = (await metrics.render()).decode()
     assert value(exposition, "bot_sms_total", outcome="sent") == 1
     assert value(exposition, "bot_sms_total", outcome="failed") == 1
+    assert len(gateway.sent) == 1
 
 
 async def test_gauges_read_their_probes_at_scrape_time_and_a_failing_probe_spares_the_rest(
