@@ -14,7 +14,7 @@ from bot.api.routes import router as api_router
 from bot.config import Settings, get_settings
 from bot.jobs.scheduler import JobScheduler
 from bot.logging import setup_logging
-from bot.metrics import queue_depth_probe
+from bot.metrics import queue_depth_probe, register_database_probes
 from bot.metrics import router as metrics_router
 from bot.office.handoff_jobs import HandoffEscalator
 from bot.office.reminders import CaseReminderTask
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         queue.start()
         app.state.services, app.state.queue, app.state.processor = built, queue, processor
         built.metrics.probe("queue_depth", queue_depth_probe(queue))  # infra: /metrics
+        register_database_probes(built.metrics, built.db)
         stop = asyncio.Event()
         watcher = asyncio.create_task(built.knowledge.watch(stop)) if settings.watch_knowledge else None
         # jobs outside a turn: deadline reminders, draft sweep (bot/jobs/; REMINDER_* settings)
