@@ -13,6 +13,7 @@ from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Button, Card, Carousel, Choice, Reply, Text
 from dialogs.thai_dates import number, thai_duration
+from knowledge.consistency import citizen_channels
 from knowledge.schema import Category, Service
 
 ALTERNATIVE_MIN_SCORE = 0.05  # an NLU runner-up service worth offering as "did you mean"…
@@ -89,7 +90,7 @@ def fees_text(ctx: TurnContext, service: Service) -> str:
 
 def channels_text(ctx: TurnContext, service: Service) -> str:
     blocks = []
-    for channel in service.channels:
+    for channel in citizen_channels(ctx.knowledge.office, service):  # the office card wins a conflict
         parts = [channel.place, channel.hours or "", channel.remark or ""]
         blocks.append("\n".join(p for p in parts if p))
     return "\n\n".join(blocks)

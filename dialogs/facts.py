@@ -35,7 +35,7 @@ class Data(BaseModel):
 
 def fees_answer(ctx: TurnContext, service: Service) -> str:
     text = ctx.msg("facts.fees", service=service.short_name, fees=fees_text(ctx, service))
-    if not service.fees:  # nothing in the manual (taxes are assessed, welfare is free): who can tell
+    if not service.fees and not service.fees_free:  # the manual has no figure: say who can tell
         text = "\n".join([text, ctx.msg("facts.fees_ask")])
     return text
 

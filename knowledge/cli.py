@@ -12,6 +12,7 @@ import json
 import sys
 from typing import Any, TextIO
 
+from knowledge.consistency import warnings
 from knowledge.errors import display_path
 from knowledge.loader import holidays_of, portal_help_of, try_load_knowledge
 from knowledge.schema import Document, Service
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "check":
         out.write(summary(snapshot) + "\n")
+        for warning in warnings(snapshot):  # contradictions staff should settle; not errors
+            out.write(f"{warning}\n")
     else:
         json.dump(export_data(snapshot), out, ensure_ascii=False, indent=2)
         out.write("\n")

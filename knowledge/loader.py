@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from knowledge.consistency import check_repealed, resolve_root_causes
 from knowledge.errors import KnowledgeError, KnowledgeLoadError, Loc, SourceFile, parse_yaml
 from knowledge.schema import (
     PLACEHOLDERS,
@@ -28,12 +29,14 @@ from knowledge.schema import (
     FaqEntry,
     FaqFile,
     HolidayCalendar,
+    LawsFile,
     NluExample,
     NluExampleItem,
     NluFile,
     OfficeConfig,
     PortalHelp,
     Service,
+    SignboardRates,
 )
 from knowledge.snapshot import KnowledgeSnapshot
 from knowledge.validator import (
@@ -263,7 +266,8 @@ class _Loader:
         snapshot = self._build()
         # file by file, top to bottom, each problem once: the order staff fix them in
         unique = dict.fromkeys(self.errors)
-        return snapshot, sorted(unique, key=lambda e: (str(e.path), e.line or 0))
+        ordered = sorted(unique, key=lambda e: (str(e.path), e.line or 0))
+        return snapshot, resolve_root_causes(ordered)
 
     def _build(self) -> KnowledgeSnapshot | None:
         office_sf = self.parse(self.office_dir / "office.yaml")
@@ -299,6 +303,8 @@ class _Loader:
         for item in loaded:
             self.errors.extend(check_service(item))
         self.errors.extend(check_aliases(loaded))
+        laws = self.read_optional(national_dir / "laws.yaml", LawsFile)
+        self.errors.extend(check_repealed(((s.service, s.file) for s in loaded), laws.laws if laws else []))
         all_ids = list(raw_services)  # invalid services still exist: no cascade of "unknown service"
         enabled_ids = [i for i in all_ids if i not in disabled]
 
@@ -312,6 +318,11 @@ class _Loader:
         holidays = self.read_holidays(national_dir)
         if holidays is not None:
             extra["holidays"] = holidays
+        if laws is not None:
+            extra["laws"] = laws
+        rates = self.read_optional(national_dir / "signboard_rates.yaml", SignboardRates)
+        if rates is not None:
+            extra["signboard_rates"] = rates
 
         if self.errors or config is None:
             return None
@@ -588,6 +599,14 @@ class _Loader:
                 )
             seen.add(topic.id)
         return parsed
+
+    def read_optional(self, path: Path, model: type[M]) -> M | None:
+        """A file with one model and no cross-references (laws, rate tables); absent = None."""
+        sf = self.parse(path, optional=True)
+        raw = self.mapping(sf, f"{path.name} ", path.name) if sf else None
+        if sf is None or raw is None:
+            return None
+        return self.validate(model, sf, raw)
 
     def read_holidays(self, national_dir: Path) -> HolidayCalendar | None:
         sf = self.parse(national_dir / "holidays.yaml", optional=True)

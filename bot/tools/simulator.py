@@ -9,6 +9,7 @@ from typing import Any
 from bot.runtime.render import render_all
 from bot.runtime.services import Services
 from bot.runtime.worker import EventProcessor
+from bot.tools.sample_media import sample_id
 from bot.tools.textview import Action, Screen, screen_of
 from bot.transport.events import EventKind, InboundEvent, Location
 
@@ -42,12 +43,12 @@ class Simulator:
         return await self.send(self._event(EventKind.postback, postback_data=data))
 
     async def image(self, message_id: str | None = None) -> Screen:
-        return await self.send(self._event(EventKind.image, message_id=message_id or str(next(self._ids))))
+        message_id = message_id or sample_id("image", next(self._ids))  # the chat CLI serves a sample for it
+        return await self.send(self._event(EventKind.image, message_id=message_id))
 
     async def file(self, name: str, size: int, message_id: str | None = None) -> Screen:
-        return await self.send(self._event(
-            EventKind.file, message_id=message_id or str(next(self._ids)), file_name=name, file_size=size,
-        ))
+        message_id = message_id or sample_id("file", next(self._ids), name)
+        return await self.send(self._event(EventKind.file, message_id=message_id, file_name=name, file_size=size))
 
     async def location(self, latitude: float, longitude: float, address: str = "") -> Screen:
         loc = Location(title=None, address=address or None, latitude=latitude, longitude=longitude)

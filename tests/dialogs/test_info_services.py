@@ -103,7 +103,7 @@ async def test_follow_up_questions_keep_the_service(sim: Simulator) -> None:
     assert "ภาษีป้าย ใช้เวลาดำเนินการประมาณ 46 วันค่ะ" in duration.text
     fees = await sim.text("แล้วค่าธรรมเนียมล่ะ")
     assert "ค่าธรรมเนียมภาษีป้าย" in fees.text
-    assert "ไม่มีข้อมูลค่าธรรมเนียม" in fees.text and "0-4475-6171" in fees.text  # who can tell the amount
+    assert "500 ตารางเซนติเมตร" in fees.text and "ไม่มีข้อมูลค่าธรรมเนียม" not in fees.text  # how the tax is computed
 
 
 async def test_fees_with_no_service_known_ask_which_one(sim: Simulator) -> None:
