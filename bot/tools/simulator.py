@@ -19,6 +19,7 @@ class Simulator:
         self.processor = EventProcessor(services)
         self.user_id = user_id
         self.last: Screen = Screen(text="", actions=[])
+        self.messages: list[dict[str, Any]] = []  # the last turn's LINE messages, as rendered
         self._ids = itertools.count(1)
 
     def _event(self, kind: EventKind, **fields: Any) -> InboundEvent:
@@ -30,7 +31,8 @@ class Simulator:
 
     async def send(self, event: InboundEvent) -> Screen:
         replies = await self.processor.turn(event)
-        self.last = screen_of(render_all(replies))
+        self.messages = render_all(replies)
+        self.last = screen_of(self.messages)
         return self.last
 
     async def text(self, text: str) -> Screen:
