@@ -11,8 +11,8 @@ from urllib.parse import quote_plus
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Button, Card, Carousel, Choice, Reply, Text
-from dialogs.thai_dates import number, thai_duration
+from bot.runtime.replies import Button, Card, Carousel, Choice, Reply, Text, pick
+from core.thai_dates import number, thai_duration
 from knowledge.consistency import citizen_channels
 from knowledge.schema import Category, Service
 
@@ -30,11 +30,6 @@ CHOOSE_STEP = "choose_service"
 
 # --- small helpers -----------------------------------------------------------------------------
 
-
-
-def pick(label: str, data: str) -> Choice:
-    """A quick reply that sends a postback and shows its label as the citizen's words."""
-    return Choice(label=label, text=label, data=data, action="postback")
 
 
 def understood(ctx: TurnContext, service: Service | None = None) -> None:

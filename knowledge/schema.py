@@ -307,13 +307,6 @@ class NluExample(Strict):
 
 # --- Files around the services (added with the loader) --------------------------------
 
-INTENTS: frozenset[str] = frozenset(
-    {
-        "greeting", "thanks", "help", "list_services", "service_info", "documents", "fees",
-        "duration", "office_hours", "apply", "status", "payment", "complaint", "handoff",
-        "cancel", "portal_help", "unknown",
-    }
-)  # fmt: skip
 PLACEHOLDERS: tuple[str, ...] = ("office_name", "office_short_name", "office_phone")
 
 

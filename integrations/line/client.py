@@ -32,7 +32,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.messaging.exceptions import ApiException
 
-from bot.logging import mask_id
+from core.masking import mask_line_id as mask_id
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
