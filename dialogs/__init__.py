@@ -15,8 +15,10 @@ from dialogs import (
     fallback,
     faq,  # information: FAQ answers
     handoff,
+    language,  # English questions, emoji on their own
     menu,
     office,  # information: hours, open now, contact, location
+    payment,  # information: where and how to pay
     portal_help,  # civic: BizPortal / DGA Connect help
     reminders,  # civic: deadline reminders
     service_info,  # information: the service card
@@ -33,6 +35,7 @@ GLOBAL_INTERRUPTS: tuple[Dialog[Any], ...] = (cancel.DIALOG, handoff.DIALOG)
 REGISTRY: tuple[Dialog[Any], ...] = (
     reminders.DIALOG,  # "เตือนด้วย"/"เลิกแจ้งเตือน" name a service too: before the service dialogs
     menu.DIALOG,
+    language.DIALOG,  # emoji-only, or English the NLU cannot place: before the fallback's "cannot answer"
     drafts.DIALOG,  # "ฉบับร่าง": list/delete drafts
     application.DIALOG,  # intent apply, a=apply&s=…, "ทำต่อ"
     portal_help.DIALOG,
@@ -43,7 +46,8 @@ REGISTRY: tuple[Dialog[Any], ...] = (
     services_list.DIALOG,
     checklist.DIALOG,  # intent documents, a=documents/have/missing…, "ยังขาดอะไร"
     facts.DIALOG,  # intents fees, duration
-    service_info.DIALOG,  # intent service_info (and payment with a service): the most general, last
+    payment.DIALOG,  # intent payment: the knowledge base's payment channels
+    service_info.DIALOG,  # intent service_info: the most general, last
 )
 
 # Events that are not messages but still get an answer.

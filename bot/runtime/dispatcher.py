@@ -21,6 +21,7 @@ from bot.transport.events import EventKind
 from core.masking import mask_line_id as mask_id
 from dialogs import DEFAULT, GLOBAL_INTERRUPTS, REGISTRY, SYSTEM_EVENTS, by_name
 from dialogs.base import Dialog, Transition
+from dialogs.language import with_english_note
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,11 @@ SILENT_KINDS = {
 
 class Dispatcher:
     async def dispatch(self, ctx: TurnContext) -> list[Reply]:
+        in_flow = ctx.session.dialog is not None  # before the turn: was a question of a flow open?
+        replies = await self._dispatch(ctx)
+        return with_english_note(ctx, replies, in_flow=in_flow)  # English: one English line on top
+
+    async def _dispatch(self, ctx: TurnContext) -> list[Reply]:
         event = ctx.event
         system = SYSTEM_EVENTS.get(event.kind)
         if system is not None:

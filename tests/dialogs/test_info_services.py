@@ -132,6 +132,6 @@ async def test_vague_service_question_offers_the_nlu_guesses(sim: Simulator) -> 
     assert "## ภาษีท้องถิ่น" in everything.text
 
 
-async def test_where_to_pay_a_tax_shows_the_card(sim: Simulator) -> None:
-    card = await sim.text("ภาษีป้ายต้องจ่ายที่ไหน")
-    assert "## ภาษีป้าย" in card.text and "ติดต่อด้วยตนเอง ณ หน่วยงาน" in card.text
+async def test_where_to_pay_a_tax_gets_the_payment_channels_not_the_card(sim: Simulator) -> None:
+    answer = await sim.text("ภาษีป้ายต้องจ่ายที่ไหน")  # issue 10: payment questions get the channels
+    assert answer.text.startswith("ภาษีป้าย ชำระได้ที่") and "## ภาษีป้าย" not in answer.text
