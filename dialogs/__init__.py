@@ -35,12 +35,12 @@ GLOBAL_INTERRUPTS: tuple[Dialog[Any], ...] = (cancel.DIALOG, handoff.DIALOG)
 REGISTRY: tuple[Dialog[Any], ...] = (
     reminders.DIALOG,  # "เตือนด้วย"/"เลิกแจ้งเตือน" name a service too: before the service dialogs
     menu.DIALOG,
-    language.DIALOG,  # emoji-only, or English the NLU cannot place: before the fallback's "cannot answer"
     drafts.DIALOG,  # "ฉบับร่าง": list/delete drafts
     application.DIALOG,  # intent apply, a=apply&s=…, "ทำต่อ"
     portal_help.DIALOG,
     complaint.DIALOG,
-    status.DIALOG,  # intent status, a=status&t=<tracking number>
+    status.DIALOG,  # intent status, a=status&t=<tracking number>, a pasted complaint reference
+    language.DIALOG,  # emoji alone, English the NLU cannot place (after status: references are Latin)
     office.DIALOG,  # intent office_hours: before the FAQ, whose office answers cannot say "open now"
     faq.DIALOG,  # a confident FAQ match (documents/fees/duration only when very close)
     services_list.DIALOG,

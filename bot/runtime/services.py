@@ -15,10 +15,12 @@ from bot.office.outbox import OutboxBell
 from bot.runtime.kv import KeyValueStore, create_store
 from bot.runtime.sessions import SessionStore
 from bot.runtime.understanding import NluService
+from core.complaints import ComplaintLookup
 from integrations.line.client import LineMessenger, NullMessenger, SdkLineMessenger
 from integrations.sms import SmsSender, build_sms
 from integrations.storage.db import Database
 from integrations.storage.files import FileStore, build_file_store
+from integrations.storage.repos_complaints import ComplaintRepo
 from knowledge.store import KnowledgeStore
 
 if TYPE_CHECKING:
@@ -59,6 +61,11 @@ class Services:
         return OfficerAccounts(self.db, lambda: self.clock(),
                                max_failed_logins=self.settings.officer_max_failed_logins,
                                lock_minutes=self.settings.officer_lock_minutes)
+
+    @cached_property
+    def complaints(self) -> ComplaintLookup:
+        """A citizen's own complaints, for "where is my complaint?" (conversation area)."""
+        return ComplaintRepo(self.db)
 
     async def close(self) -> None:
         await self.line.close()
