@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from integrations.storage.db import DEFAULT_DATABASE_URL
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge" / "offices" / "tha_cha_lung"
 
@@ -21,7 +23,7 @@ class Settings(BaseSettings):
     line_api_base_url: str = "https://api.line.me"
     line_data_api_base_url: str = "https://api-data.line.me"
 
-    database_url: str = f"sqlite+aiosqlite:///{REPO_ROOT / 'data' / 'bot.sqlite3'}"
+    database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     public_base_url: str = "http://localhost:8000"
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR

@@ -12,20 +12,15 @@ from __future__ import annotations
 
 import unicodedata
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Reply, Text
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.cards import understood
 from dialogs.menu import menu_choices
 
 MIN_ENGLISH_LETTERS = 3
 ENGLISH_SHARE = 0.8  # of the letters; "ภาษีป้าย how much" stays Thai
 
-
-class Data(BaseModel):
-    pass
 
 
 def is_emoji_only(text: str) -> bool:
@@ -54,7 +49,7 @@ def wants(ctx: TurnContext) -> bool:
     return is_emoji_only(text) or (is_english(text) and _unknown(ctx))
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     understood(ctx)
     key = "lang.emoji" if is_emoji_only(ctx.text or "") else "lang.english_unknown"
     return Transition([Text(text=ctx.msg(key), choices=menu_choices(ctx))])
@@ -73,4 +68,4 @@ def with_english_note(ctx: TurnContext, replies: list[Reply], *, in_flow: bool =
     return [note, *replies] if len(replies) < 5 else replies  # LINE sends at most 5 messages
 
 
-DIALOG: Dialog[Data] = Dialog(name="language", data_type=Data, start=start, matcher=wants)
+DIALOG: Dialog[NoData] = Dialog(name="language", start=start, matcher=wants)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Text, pick
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.cards import follow_ups, understood, which_service
 from knowledge.schema import PaymentKind, Service
 
@@ -28,9 +26,6 @@ ELECTRONIC_WORDS = ("พร้อมเพย์", "promptpay", "qr", "คิว
 class Step(StrEnum):
     choose_service = "choose_service"
 
-
-class Data(BaseModel):
-    pass
 
 
 def payment_text(ctx: TurnContext, service: Service) -> str:
@@ -58,7 +53,7 @@ def answer(ctx: TurnContext, service: Service) -> Transition:
     return Transition([Text(text=payment_text(ctx, service), choices=choices)])
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     forced_pick = ctx.postback is not None and bool(ctx.postback.get("pick"))
     service_id = None if forced_pick else ctx.service_id
     if service_id is not None:
@@ -67,16 +62,15 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition(which_service(ctx, NAME, "pay.which"), next=Step.choose_service)
 
 
-async def on_choose_service(ctx: TurnContext, data: Data) -> Transition | None:
+async def on_choose_service(ctx: TurnContext, data: NoData) -> Transition | None:
     nlu = ctx.nlu
     if nlu is None or nlu.service not in ctx.knowledge.services or nlu.intent not in {"payment", "service_info"}:
         return None
     return answer(ctx, ctx.knowledge.service(nlu.service or ""))
 
 
-DIALOG: Dialog[Data] = Dialog(
+DIALOG: Dialog[NoData] = Dialog(
     name=NAME,
-    data_type=Data,
     start=start,
     steps={Step.choose_service: on_choose_service},
     intents=frozenset({"payment"}),

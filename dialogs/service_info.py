@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Text, pick
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.cards import follow_ups, service_card, understood, which_service
 from knowledge.consistency import citizen_channels
 from knowledge.schema import Service
@@ -40,9 +38,6 @@ MONTH_KEY = "dates.months"
 class Step(StrEnum):
     choose_service = "choose_service"
 
-
-class Data(BaseModel):
-    pass
 
 
 def card_answer(ctx: TurnContext, service: Service) -> Transition:
@@ -111,7 +106,7 @@ def answer(ctx: TurnContext, service: Service) -> Transition:
     return card_answer(ctx, service) if kind is None else short_answer(ctx, service, kind)
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     forced_pick = ctx.postback is not None and bool(ctx.postback.get("pick"))
     service_id = None if forced_pick else ctx.service_id
     if service_id is not None:
@@ -120,7 +115,7 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition(which_service(ctx, NAME, "info.which"), next=Step.choose_service)
 
 
-async def on_choose_service(ctx: TurnContext, data: Data) -> Transition | None:
+async def on_choose_service(ctx: TurnContext, data: NoData) -> Transition | None:
     """A typed service name answers the question; anything else belongs to other dialogs."""
     nlu = ctx.nlu
     if nlu is None or nlu.service not in ctx.knowledge.services or nlu.intent not in ANSWERS_WHILE_CHOOSING:
@@ -128,9 +123,8 @@ async def on_choose_service(ctx: TurnContext, data: Data) -> Transition | None:
     return card_answer(ctx, ctx.knowledge.service(nlu.service or ""))
 
 
-DIALOG: Dialog[Data] = Dialog(
+DIALOG: Dialog[NoData] = Dialog(
     name=NAME,
-    data_type=Data,
     start=start,
     steps={Step.choose_service: on_choose_service},
     intents=frozenset({"service_info"}),

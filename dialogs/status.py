@@ -7,20 +7,14 @@ so a stranger's status never leaks. Complaints come through `ctx.services.compla
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Card, Choice, Reply, Text
 from core.complaints import ComplaintView, find_complaint_references
+from core.ports import ApplicationRecord
 from core.thai_dates import thai_date
 from dialogs.application_common import repo
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.menu import menu_choices
-from integrations.storage.models.applications import Application
-
-
-class Data(BaseModel):
-    pass
 
 
 def _asked_tracking_number(ctx: TurnContext) -> str | None:
@@ -31,7 +25,7 @@ def _asked_tracking_number(ctx: TurnContext) -> str | None:
     return numbers[0].value if numbers else None
 
 
-def _card(ctx: TurnContext, app: Application) -> Card:
+def _card(ctx: TurnContext, app: ApplicationRecord) -> Card:
     zone = ctx.now.tzinfo
     submitted = thai_date(ctx.msg, app.submitted_at.astimezone(zone).date()) if app.submitted_at else "-"
     return Card(
@@ -70,11 +64,11 @@ def wants_complaint_status(ctx: TurnContext) -> bool:
     return ctx.postback is None and bool(find_complaint_references(ctx.text or ""))
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     user_id = ctx.event.user_id or ""
     wanted_complaint = _asked_complaint(ctx)
     if wanted_complaint:
-        mine = await ctx.services.complaints.complaints_of(user_id, COMPLAINT_SEARCH)
+        mine = await ctx.ports.complaints.complaints_of(user_id, COMPLAINT_SEARCH)
         found = [c for c in mine if c.reference.upper() == wanted_complaint.upper()]
         if not found:
             text = ctx.msg("complaints.not_found", reference=wanted_complaint)
@@ -91,7 +85,7 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
             text = ctx.msg("status.not_found", tracking=wanted)
             return Transition([Text(text=text, choices=menu_choices(ctx))])
     else:
-        complaints = await ctx.services.complaints.complaints_of(user_id, MAX_COMPLAINTS_SHOWN)
+        complaints = await ctx.ports.complaints.complaints_of(user_id, MAX_COMPLAINTS_SHOWN)
     drafts = await repo(ctx).drafts_of(user_id)
     replies: list[Reply] = []
     if not applications and not complaints:
@@ -110,6 +104,6 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition(replies)
 
 
-DIALOG: Dialog[Data] = Dialog(
-    name="status", data_type=Data, start=start, intents=frozenset({"status"}), matcher=wants_complaint_status
+DIALOG: Dialog[NoData] = Dialog(
+    name="status", start=start, intents=frozenset({"status"}), matcher=wants_complaint_status
 )

@@ -41,7 +41,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.runtime.render import batches
-from core.masking import mask_line_id as mask_id  # moved to core by the architecture work
+from core.masking import mask_line_id as mask_id
 from integrations.line.client import LineError, LineMessenger
 from integrations.storage.db import Database
 from integrations.storage.models.office import OutboxMessage

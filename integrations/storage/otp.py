@@ -1,11 +1,6 @@
-"""One-time codes by SMS to confirm a submission (NIST SP 800-63B, 5.1.3 out-of-band).
+"""One-time codes by SMS to confirm a submission: stored as keyed hashes, sent through the SMS gateway.
 
-- 6 digits from `secrets`; stored only as HMAC-SHA256(server key, salt:code); never logged.
-- Valid OTP_TTL_SECONDS (5 minutes); single use (an atomic "used_at IS NULL" update).
-- OTP_MAX_ATTEMPTS (5) wrong codes lock the application for OTP_LOCK_SECONDS (15 minutes).
-- A new code may be requested after OTP_RESEND_AFTER_SECONDS (60 s); it invalidates the previous one.
-- At most OTP_MAX_SENDS_PER_HOUR (5) codes per phone number per hour, whatever the application.
-- A gateway failure is reported (status "failed"); the code it would have carried is discarded.
+The rules (NIST SP 800-63B, 5.1.3 out-of-band) and the outcomes are in core/otp.py.
 """
 
 from __future__ import annotations
@@ -16,74 +11,27 @@ import logging
 import math
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from bot.config import Settings
+from core.otp import OtpRules, SendResult, SendStatus, VerifyResult, VerifyStatus, new_code, normalise_code
 from integrations.sms import SmsError, SmsSender
 from integrations.storage.db import Database
 from integrations.storage.models.applications import Application, OtpChallenge
 from integrations.storage.pii import PiiCipher
 
 log = logging.getLogger(__name__)
-CODE_DIGITS = 6
-
-
-class SendStatus(StrEnum):
-    sent = "sent"
-    too_soon = "too_soon"  # a code was sent less than a minute ago
-    rate_limited = "rate_limited"  # too many codes to this number this hour
-    locked = "locked"  # too many wrong codes: wait
-    failed = "failed"  # the SMS gateway did not take it
-
-
-class VerifyStatus(StrEnum):
-    ok = "ok"
-    wrong = "wrong"
-    locked = "locked"
-    expired = "expired"
-    missing = "missing"  # no live code: send one first
-
-
-@dataclass(frozen=True)
-class SendResult:
-    status: SendStatus
-    wait_seconds: int = 0
-    until: datetime | None = None
-    expires_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    status: VerifyStatus
-    remaining: int = 0
-    until: datetime | None = None
-
-
-def new_code() -> str:
-    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-
-
-def normalise_code(text: str) -> str | None:
-    """The code as typed ("123 456", Thai digits "๑๒๓๔๕๖"), or None if it is not 6 digits."""
-    digits = "".join(str(int(ch)) for ch in text if ch.isdigit())
-    stripped = "".join(ch for ch in text if not ch.isspace() and ch != "-")
-    if len(digits) != CODE_DIGITS or len(stripped) != CODE_DIGITS:
-        return None
-    return digits
 
 
 class OtpService:
-    def __init__(self, db: Database, sms: SmsSender, cipher: PiiCipher, settings: Settings,
+    def __init__(self, db: Database, sms: SmsSender, cipher: PiiCipher, rules: OtpRules,
                  clock: Callable[[], datetime]) -> None:
         self.db = db
         self.sms = sms
         self.cipher = cipher
-        self.settings = settings
+        self.rules = rules
         self.clock = clock
 
     def _hash(self, salt: str, code: str) -> str:
@@ -121,12 +69,12 @@ class OtpService:
                 select(func.count(), func.min(OtpChallenge.created_at))
                 .where(OtpChallenge.phone_index == phone_index, col(OtpChallenge.created_at) > hour_ago)
             )).one()
-        resend_after = timedelta(seconds=self.settings.otp_resend_after_seconds)
+        resend_after = timedelta(seconds=self.rules.resend_after_seconds)
         if last is not None and now - last.created_at < resend_after:
             wait = math.ceil((last.created_at + resend_after - now).total_seconds())
             return SendResult(SendStatus.too_soon, wait_seconds=wait)
         count, oldest = recent
-        if count >= self.settings.otp_max_sends_per_hour:
+        if count >= self.rules.max_sends_per_hour:
             oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
             return SendResult(SendStatus.rate_limited, until=oldest + timedelta(hours=1))
 
@@ -136,7 +84,7 @@ class OtpService:
         except SmsError:
             log.warning("OTP for application %s not sent: SMS gateway failed", application_id)
             return SendResult(SendStatus.failed)
-        expires = now + timedelta(seconds=self.settings.otp_ttl_seconds)
+        expires = now + timedelta(seconds=self.rules.ttl_seconds)
         async with self.db.session() as session:
             await session.exec(
                 update(OtpChallenge)
@@ -177,7 +125,7 @@ class OtpService:
         return await self._wrong(application_id, challenge, now)
 
     async def _wrong(self, application_id: int, challenge: OtpChallenge, now: datetime) -> VerifyResult:
-        limit = self.settings.otp_max_attempts
+        limit = self.rules.max_attempts
         async with self.db.session() as session:
             result = await session.exec(
                 update(Application).where(col(Application.id) == application_id)
@@ -186,7 +134,7 @@ class OtpService:
             failures = int(result.scalar_one())
             if failures < limit:
                 return VerifyResult(VerifyStatus.wrong, remaining=limit - failures)
-            until = now + timedelta(seconds=self.settings.otp_lock_seconds)
+            until = now + timedelta(seconds=self.rules.lock_seconds)
             await session.exec(
                 update(Application).where(col(Application.id) == application_id)
                 .values(otp_failures=0, otp_locked_until=until)
