@@ -23,6 +23,7 @@ from dialogs import (
     reminders,  # civic: deadline reminders
     service_info,  # information: the service card
     services_list,  # information: all services by category
+    signboard,  # information: signboard tax estimate
     status,  # applications: where is my application
     welcome,
 )
@@ -41,6 +42,7 @@ REGISTRY: tuple[Dialog[Any], ...] = (
     complaint.DIALOG,
     status.DIALOG,  # intent status, a=status&t=<tracking number>, a pasted complaint reference
     language.DIALOG,  # emoji alone, English the NLU cannot place (after status: references are Latin)
+    signboard.DIALOG,  # "คำนวณภาษีป้าย", a=sign_calc: before fees, which the words also match
     office.DIALOG,  # intent office_hours: before the FAQ, whose office answers cannot say "open now"
     faq.DIALOG,  # a confident FAQ match (documents/fees/duration only when very close)
     services_list.DIALOG,
