@@ -187,7 +187,8 @@ async def ask_consent(ctx: TurnContext, data: Data) -> list[Reply]:
     assert service is not None
     text = ctx.msg("application.consent.notice", service=service.title,
                    draft_days=ctx.services.settings.draft_ttl_days, version=ctx.msg("application.consent.version"))
-    return [Text(text=text, choices=[
+    short = Text(text=ctx.msg("consent.short", service=service.short_name))  # the one fact first
+    return [short, Text(text=text, choices=[
         pick(ctx.msg("application.choice.accept"), postback("app_consent", v="1")),
         pick(ctx.msg("application.choice.decline"), postback("app_consent", v="0")),
         pick(ctx.msg("application.choice.other_service"), postback("apply", pick="1")),

@@ -14,7 +14,7 @@ SERVICES = {sid: s.short_name for sid, s in load_knowledge().services.items()}
 CHECKLIST_OPENERS = ("ขอถามสั้น ๆ", "เอกสารที่ต้องใช้")
 
 
-@pytest.mark.parametrize("intent", sorted(set(QUESTIONS) - {"apply"}))
+@pytest.mark.parametrize("intent", sorted(QUESTIONS))
 @pytest.mark.parametrize("service_id", sorted(SERVICES))
 async def test_first_bubble_is_short_for_every_service_and_intent(
     sim: Simulator, service_id: str, intent: str
@@ -80,3 +80,18 @@ async def test_service_card_shows_each_action_once(sim: Simulator, service_id: s
     for i, one in enumerate(labels):
         for other in labels[i + 1:]:
             assert one[:3] != other[:3], f"{one!r} and {other!r} share a label prefix"
+
+
+async def test_cancel_on_the_consent_screen_does_not_claim_a_draft(sim: Simulator) -> None:
+    consent = await sim.text("อยากยื่นเบี้ยผู้สูงอายุ")
+    assert "ยอมรับ" in [a.label for a in consent.actions]
+    cancelled = await sim.text("ยกเลิก")
+    assert "ยังไม่ได้บันทึกข้อมูลใด ๆ" in cancelled.text
+    assert "ฉบับร่าง" not in cancelled.text and "ทำต่อ" not in cancelled.text
+
+
+async def test_cancel_after_consent_says_the_draft_is_kept(sim: Simulator) -> None:
+    await sim.text("อยากยื่นเบี้ยผู้สูงอายุ")
+    await sim.choose("ยอมรับ")
+    cancelled = await sim.text("ยกเลิก")
+    assert "ยังไม่ได้บันทึก" not in cancelled.text and "ทำต่อ" in cancelled.text
