@@ -39,3 +39,26 @@ async def test_a_confident_other_question_is_answered_and_ทำต่อ_comes_
     assert "08:30" in hours.text
     resumed = await sim.text("ทำต่อ")
     assert "เบี้ยความพิการ" in resumed.text and "ใช้ข้อมูลผู้ยื่นเดิม" in resumed.text
+
+
+async def test_applying_outside_the_registration_window_says_when_it_opens(
+    sim: Simulator, services: Services
+) -> None:
+    from datetime import UTC, datetime
+
+    services.clock = lambda: datetime(2026, 12, 2, 3, 0, tzinfo=UTC)  # 2 December: the window closed
+    screen = await sim.text("ขอยื่นเบี้ยยังชีพผู้สูงอายุ")
+    first = sim.messages[0]["text"]
+    assert "ยังไม่อยู่ในช่วงลงทะเบียน" in first and "1 พฤศจิกายน 2570" in first
+    labels = [a.label for a in screen.actions]
+    assert "เตือนเมื่อถึงกำหนด" in labels and "ยอมรับ" in labels  # a reminder, and a draft still allowed
+    reminded = await sim.choose("เตือนเมื่อถึงกำหนด")
+    assert "เตือน" in reminded.text
+
+
+async def test_inside_the_window_there_is_no_such_note(sim: Simulator, services: Services) -> None:
+    from datetime import UTC, datetime
+
+    services.clock = lambda: datetime(2026, 11, 10, 3, 0, tzinfo=UTC)
+    screen = await sim.text("ขอยื่นเบี้ยยังชีพผู้สูงอายุ")
+    assert "ยังไม่อยู่ในช่วงลงทะเบียน" not in screen.text
