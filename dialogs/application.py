@@ -161,7 +161,7 @@ async def resume(ctx: TurnContext, app: ApplicationRecord | None) -> Transition:
     ctx.notes.application = app
     ctx.session.focus_service = app.service_id
     ctx.session.answers.update({k: bool(v) for k, v in app.condition_answers.items()})
-    step = Step(app.step) if app.step in Step.__members__ else Step.review
+    step = Step(app.step) if app.step is not None and app.step in Step.__members__ else Step.review
     fits = (
         (step is not Step.field or 0 <= data.field_index < len(service.form_fields))
         and (step is not Step.condition or data.condition_id in {c.id for c in service.conditions})
@@ -265,7 +265,7 @@ def guarded(handler: Callable[[TurnContext, Data], Any]) -> StepHandler:
 async def fallback(ctx: TurnContext, data: Data) -> Transition | None:
     """Input no step and no other dialog wanted (a sticker, a stale button): ask again."""
     step = ctx.session.step
-    if step not in Step.__members__:
+    if step is None or step not in Step.__members__:
         return None
     if data.application_id is not None and await repo(ctx).get(data.application_id, ctx.event.user_id) is None:
         return None

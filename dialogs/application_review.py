@@ -8,7 +8,7 @@ rate limit or a lock-out leaves the application a draft, with a plain explanatio
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
@@ -119,7 +119,7 @@ async def edit(ctx: TurnContext, data: Data, section: str) -> Transition:
 
 
 async def save_and_leave(ctx: TurnContext, data: Data, app: ApplicationRecord) -> Transition:
-    expires = repo(ctx).expires_at(app, ctx.services.settings.draft_ttl_days)
+    expires = app.updated_at + timedelta(days=ctx.services.settings.draft_ttl_days)
     text = ctx.msg("application.saved", expires=thai_date(ctx.msg, expires.astimezone(ctx.now.tzinfo).date()))
     return Transition([Text(text=text, choices=menu_choices(ctx))], next=None)
 
@@ -167,12 +167,13 @@ async def send_code(ctx: TurnContext, data: Data, app: ApplicationRecord) -> Tra
         data.editing, data.field_index = True, unanswered[0] - 1
         return await advance(ctx, data, Step.field)
     minutes = max(1, ctx.services.settings.otp_ttl_seconds // 60)
+    phone = who.phone or ""  # the review lets only a complete applicant through to the OTP
     result = await ctx.ports.otp.send(
-        app.id or 0, who.phone,
+        app.id or 0, phone,
         lambda code: ctx.msg("application.otp.sms", code=code, service=service.short_name, minutes=minutes),
     )
     if result.status is SendStatus.sent:
-        text = ctx.msg("application.otp.sent", phone=mask_mobile(who.phone), minutes=minutes)
+        text = ctx.msg("application.otp.sent", phone=mask_mobile(phone), minutes=minutes)
         return await stay(ctx, data, Step.otp, [Text(text=text, choices=otp_choices(ctx))])
     if result.status is SendStatus.too_soon:
         text = ctx.msg("application.otp.too_soon", seconds=result.wait_seconds)

@@ -3,7 +3,7 @@
 - The first message often says it all ("น้ำไม่ไหลสองวันแล้ว"): its words suggest the category
   (confirmed with one tap) and the text is kept as the description.
 - Photo and location are optional ("ข้าม"); a photo is downloaded and checked by
-  bot/runtime/media.py and stored at once (services.files), only its key stays in the session.
+  the media port (core/ports.py) and stored at once, only its key stays in the session.
 - Inputs are accepted in any order: a photo or a shared location sent early is kept, and
   extra words while waiting for a photo are added to the description. Nothing typed is lost:
   the state lives in the session until the end, and the complaint row is written once, in
@@ -314,7 +314,7 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
 
 async def fallback(ctx: TurnContext, data: Data) -> Transition | None:
     step = ctx.session.step
-    return _ask(ctx, data, Step(step), []) if step in Step.__members__ else None
+    return _ask(ctx, data, Step(step), []) if step is not None and step in Step.__members__ else None
 
 
 # --- the record ----------------------------------------------------------------------------

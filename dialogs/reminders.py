@@ -176,7 +176,7 @@ async def start(ctx: TurnContext, data: NoData) -> Transition:
             return await _list(ctx)
         if service_id and deadline_id:
             return await _subscribe(ctx, service_id, deadline_id)
-        if service_id in ctx.knowledge.services:
+        if service_id is not None and service_id in ctx.knowledge.services:
             return await _for_service(ctx, service_id, confirm=False)
         return _pick(ctx)
     if _has_words(ctx, "remind.words.stop"):
@@ -184,10 +184,10 @@ async def start(ctx: TurnContext, data: NoData) -> Transition:
     if _has_words(ctx, "remind.words.list"):
         return await _list(ctx)
     said = ctx.nlu.service if ctx.nlu is not None else None
-    if said in ctx.knowledge.services:
+    if said is not None and said in ctx.knowledge.services:
         return await _for_service(ctx, said, confirm=False)
     focus = ctx.session.focus_service
-    if focus in ctx.knowledge.services and ctx.knowledge.services[focus].deadlines:
+    if focus is not None and focus in ctx.knowledge.services and ctx.knowledge.services[focus].deadlines:
         return await _for_service(ctx, focus, confirm=True)
     return _pick(ctx)
 

@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import uuid
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
@@ -87,10 +88,12 @@ class RedisStreamQueue:
         with contextlib.suppress(ResponseError):  # BUSYGROUP: the group exists already
             await self.redis.xgroup_create(stream, GROUP, id="0", mkstream=True)
         # entries a previous holder read but never acknowledged come first, in order
-        _, claimed, *_ = await self.redis.xautoclaim(stream, GROUP, self.consumer, min_idle_time=0, start_id="0-0")
+        autoclaimed: Any = await self.redis.xautoclaim(stream, GROUP, self.consumer, min_idle_time=0,
+                                                       start_id="0-0")  # [next id, entries, deleted ids]
+        claimed = autoclaimed[1]
         await self._handle_entries(stream, claimed)
         while True:
-            response = await self.redis.xreadgroup(GROUP, self.consumer, {stream: ">"}, count=16, block=1000)
+            response: Any = await self.redis.xreadgroup(GROUP, self.consumer, {stream: ">"}, count=16, block=1000)
             for _, entries in response or []:
                 await self._handle_entries(stream, entries)
 

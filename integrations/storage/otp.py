@@ -129,7 +129,7 @@ class OtpService:
         async with self.db.session() as session:
             result = await session.exec(
                 update(Application).where(col(Application.id) == application_id)
-                .values(otp_failures=Application.otp_failures + 1).returning(Application.otp_failures)
+                .values(otp_failures=Application.otp_failures + 1).returning(col(Application.otp_failures))
             )
             failures = int(result.scalar_one())
             if failures < limit:

@@ -49,6 +49,7 @@ class ApplicationRepo:
         async with self.db.session() as session:
             session.add(app)
             await session.flush()
+            assert app.id is not None
             session.add(StatusChange(application_id=app.id, from_status=None, to_status=app.status,
                                      actor="citizen", changed_at=now))
         return app
@@ -226,6 +227,7 @@ class ApplicationRepo:
         )
         if result.rowcount != 1:
             raise RuntimeError(f"application {app.id} changed status meanwhile")
+        assert app.id is not None  # the update above matched its row
         session.add(StatusChange(application_id=app.id, from_status=app.status, to_status=target.value,
                                  actor=actor, note=note, changed_at=now))
         app.status = target.value
@@ -269,7 +271,7 @@ class ApplicationRepo:
             update(TrackingCounter)
             .where(col(TrackingCounter.prefix) == prefix, col(TrackingCounter.year_be) == year_be)
             .values(last=TrackingCounter.last + 1)
-            .returning(TrackingCounter.last)
+            .returning(col(TrackingCounter.last))
         )
         row = result.first()
         if row is not None:

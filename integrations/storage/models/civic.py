@@ -78,7 +78,8 @@ class SentReminder(SQLModel, table=True):
     sent_at: datetime = _utc()
 
 
-CIVIC_TABLES = (Complaint.__table__, ReminderSubscription.__table__, SentReminder.__table__)
+CIVIC_TABLES = (Complaint.__table__, ReminderSubscription.__table__,  # type: ignore[attr-defined]
+                SentReminder.__table__)  # type: ignore[attr-defined]
 
 
 async def next_serial(session: AsyncSession, prefix: str, year_be: int) -> int:
@@ -88,7 +89,7 @@ async def next_serial(session: AsyncSession, prefix: str, year_be: int) -> int:
     inserts the row, and a concurrent first insert fails on the primary key, which the
     caller handles by retrying its whole transaction.
     """
-    table = TrackingCounter.__table__
+    table = TrackingCounter.__table__  # type: ignore[attr-defined]
     stmt = (
         update(table)
         .where(table.c.prefix == prefix, table.c.year_be == year_be)
