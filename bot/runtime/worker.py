@@ -80,7 +80,7 @@ class EventProcessor:
             # the session is not saved: the citizen's previous state stays as it was
             return [Text(text=ctx.msg("error.generic"))]
         finally:
-            outcome.dialog = ctx.notes.get("dialog")
+            outcome.dialog = ctx.notes.dialog
             if ctx.nlu is not None:
                 self.services.metrics.nlu_intents.labels(ctx.nlu.intent).inc()
         if event.kind is not EventKind.unfollow:
