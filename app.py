@@ -15,7 +15,9 @@ from bot.logging import setup_logging
 from bot.runtime.services import Services, build_services
 from bot.runtime.worker import EventProcessor, build_queue
 from bot.scheduler import ReminderScheduler
+from bot.transport.queue import InProcessQueue
 from bot.transport.webhook import router as webhook_router
+from integrations.storage.journal import EventJournal
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -27,7 +29,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         built = services or build_services(settings)
         await built.db.migrate()  # Alembic upgrade head before the first event
         processor = EventProcessor(built)
-        queue = build_queue(settings, processor.handle, claims=built.store)
+        # issue 15: the in-process queue journals each event before the 200 and replays what a crash left
+        journal = EventJournal(built.db)
+        queue = build_queue(settings, processor.handle, claims=built.store, journal=journal,
+                            resume=processor.sender.resume)
+        if isinstance(queue, InProcessQueue) and settings.queue_journal:
+            processor.sender.journal = journal
+            await queue.recover()
         queue.start()
         app.state.services, app.state.queue, app.state.processor = built, queue, processor
         stop = asyncio.Event()

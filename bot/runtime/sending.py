@@ -3,18 +3,26 @@
 Retry keys are derived from the event id and the batch number (UUIDv5), so a
 send retried after a crash, or for a redelivered event, reuses the same key and
 LINE accepts it at most once.
+
+Nothing is sent twice (issue 15): a reply has no retry key, so a reply whose outcome is
+unknown (LINE answered 5xx, or nothing before the timeout) is never repeated, neither as
+a reply nor as a push; it is logged. Before the reply token is used, what is about to be
+sent is written to the journal (when there is one), so a crash mid-send is resumed by
+`resume`: pushes with the same retry keys for what may not have arrived, never the reply.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
+from typing import Protocol
 
 from bot.logging import mask_id
 from bot.runtime.render import LineMessage, batches, render_all
 from bot.runtime.replies import Reply
 from bot.transport.events import InboundEvent
-from integrations.line.client import LineError, LineMessenger, ReplyTokenInvalid
+from integrations.line.client import LineError, LineMessenger, ReplyOutcomeUnknown, ReplyTokenInvalid
 
 log = logging.getLogger(__name__)
 RETRY_KEY_NAMESPACE = uuid.UUID("6f1c1f4e-3d8b-4f7e-9a51-8f0d2f7f4c11")
@@ -24,9 +32,14 @@ def retry_key(event_id: str, batch: int) -> str:
     return str(uuid.uuid5(RETRY_KEY_NAMESPACE, f"{event_id}:{batch}"))
 
 
+class AnswerJournal(Protocol):
+    async def answering(self, event_id: str, messages: str, reply_attempted: bool) -> None: ...
+
+
 class ReplySender:
-    def __init__(self, line: LineMessenger) -> None:
+    def __init__(self, line: LineMessenger, journal: AnswerJournal | None = None) -> None:
         self._line = line
+        self.journal = journal
 
     async def send(self, event: InboundEvent, replies: list[Reply]) -> None:
         messages = render_all(replies)
@@ -36,6 +49,9 @@ class ReplySender:
 
     async def send_messages(self, event: InboundEvent, messages: list[LineMessage]) -> None:
         chunks = batches(messages)
+        if self.journal is not None:
+            await self.journal.answering(event.event_id, json.dumps(messages, ensure_ascii=False),
+                                         reply_attempted=bool(event.reply_token))
         start = 0
         if event.reply_token:
             try:
@@ -43,8 +59,23 @@ class ReplySender:
                 start = 1
             except ReplyTokenInvalid:
                 log.info("reply token spent for %s: pushing instead", event.event_id)
+            except ReplyOutcomeUnknown as err:
+                # LINE may have delivered it; a push now could show the citizen the answer twice
+                log.warning("reply outcome unknown for %s (%s): not sent again", event.event_id, err)
+                start = 1
             except LineError as err:
                 log.warning("reply failed for %s (%s): pushing instead", event.event_id, err)
+        await self._push_from(event, chunks, start)
+
+    async def resume(self, event: InboundEvent, messages: list[LineMessage], reply_attempted: bool) -> None:
+        """Finish a send interrupted by a crash: push what may not have arrived, never the reply again."""
+        chunks = batches(messages)
+        start = 1 if reply_attempted and event.reply_token else 0
+        if start:
+            log.warning("resuming %s: the reply's outcome is unknown, not sent again", event.event_id)
+        await self._push_from(event, chunks, start)
+
+    async def _push_from(self, event: InboundEvent, chunks: list[list[LineMessage]], start: int) -> None:
         target = event.reply_to
         if target is None:
             if start < len(chunks):

@@ -20,10 +20,11 @@ from bot.runtime.replies import Reply, Text
 from bot.runtime.sending import ReplySender
 from bot.runtime.services import Services
 from bot.transport.events import EventKind, InboundEvent
-from bot.transport.queue import EventQueue, Handler, InProcessQueue
+from bot.transport.queue import EventQueue, Handler, InProcessQueue, Journal, ResumeHandler
 
 log = logging.getLogger(__name__)
 LOADING_AFTER_SECONDS = 0.4  # show LINE's typing animation only when an answer is slow
+TURN_DONE_PREFIX = "turn:"  # a turn applied for this webhook event id (its effects are not applied twice)
 
 
 class EventProcessor:
@@ -37,8 +38,14 @@ class EventProcessor:
         return self.services.clock().astimezone(self._zone)
 
     async def handle(self, event: InboundEvent) -> None:
-        async with self.services.store.lock(event.user_key):
+        store = self.services.store
+        async with store.lock(event.user_key):
+            if await store.get(TURN_DONE_PREFIX + event.event_id) is not None:
+                # a worker died after this turn was saved but before its event was acknowledged
+                log.warning("turn for event %s was applied already; not applied twice", event.event_id)
+                return
             replies = await self.turn(event)
+            await store.set(TURN_DONE_PREFIX + event.event_id, "1", self.services.settings.dedupe_ttl_seconds)
         await self.sender.send(event, replies)
 
     async def turn(self, event: InboundEvent) -> list[Reply]:
@@ -68,7 +75,8 @@ class EventProcessor:
         return await task
 
 
-def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | None = None) -> EventQueue:
+def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | None = None, *,
+                journal: Journal | None = None, resume: ResumeHandler | None = None) -> EventQueue:
     backend = settings.queue_backend
     if backend == "redis" or (backend == "auto" and settings.redis_url):
         if not settings.redis_url:
@@ -77,7 +85,9 @@ def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | No
 
         return RedisStreamQueue(settings.redis_url, handler, settings.worker_partitions,
                                 consume=settings.run_workers)
-    return InProcessQueue(handler, partitions=settings.worker_partitions, claims=claims)
+    return InProcessQueue(handler, partitions=settings.worker_partitions, claims=claims,
+                          journal=journal if settings.queue_journal else None, resume=resume,
+                          max_pending=settings.queue_max_pending)
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:

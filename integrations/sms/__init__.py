@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.config import Settings
 from integrations.sms.base import SmsError, SmsSender
 from integrations.sms.console import ConsoleSms
@@ -9,6 +11,7 @@ from integrations.sms.http import HttpSms
 from integrations.sms.thaibulksms import ThaiBulkSms
 
 __all__ = ["ConsoleSms", "HttpSms", "SmsError", "SmsSender", "ThaiBulkSms", "build_sms"]
+log = logging.getLogger(__name__)
 
 
 def build_sms(settings: Settings) -> SmsSender:
@@ -25,4 +28,6 @@ def build_sms(settings: Settings) -> SmsSender:
         return ThaiBulkSms(key, secret, sender=settings.sms_sender, force=settings.sms_thaibulksms_force,
                            url=settings.sms_gateway_url, timeout=settings.sms_timeout_seconds,
                            attempts=settings.sms_attempts)
+    log.warning("SMS_PROVIDER=console: no SMS is really sent, OTP codes are printed on this console "
+                "(development only; set SMS_PROVIDER for production)")
     return ConsoleSms()
