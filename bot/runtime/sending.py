@@ -5,10 +5,11 @@ send retried after a crash, or for a redelivered event, reuses the same key and
 LINE accepts it at most once.
 
 Nothing is sent twice (issue 15): a reply has no retry key, so a reply whose outcome is
-unknown (LINE answered 5xx, or nothing before the timeout) is never repeated, neither as
-a reply nor as a push; it is logged. Before the reply token is used, what is about to be
-sent is written to the journal (when there is one), so a crash mid-send is resumed by
-`resume`: pushes with the same retry keys for what may not have arrived, never the reply.
+unknown (LINE answered 5xx, or nothing before the timeout) is never repeated as a push;
+it is logged. Before the reply token is used, what is about to be sent is written to the
+journal (when there is one), so a crash mid-send is resumed by `resume`: the same reply
+token once more (single-use, so LINE refuses it if the first arrived) and pushes with the
+same retry keys.
 """
 
 from __future__ import annotations
@@ -68,11 +69,23 @@ class ReplySender:
         await self._push_from(event, chunks, start)
 
     async def resume(self, event: InboundEvent, messages: list[LineMessage], reply_attempted: bool) -> None:
-        """Finish a send interrupted by a crash: push what may not have arrived, never the reply again."""
+        """Finish a send interrupted by a crash: what may not have arrived, and nothing twice.
+
+        A reply token is single-use, so replying again with the same token is safe: LINE refuses
+        it if the first reply arrived. That refusal is never turned into a push (the token may
+        also have expired during a long outage; the answer is then lost, and logged).
+        """
         chunks = batches(messages)
-        start = 1 if reply_attempted and event.reply_token else 0
-        if start:
-            log.warning("resuming %s: the reply's outcome is unknown, not sent again", event.event_id)
+        start = 0
+        if reply_attempted and event.reply_token:
+            start = 1
+            try:
+                await self._line.reply(event.reply_token, chunks[0])
+                log.info("resumed %s: the reply had not arrived, sent now", event.event_id)
+            except ReplyTokenInvalid:
+                log.warning("resumed %s: reply token already used or expired; not pushed", event.event_id)
+            except LineError as err:
+                log.warning("resumed %s: reply failed (%s); not pushed", event.event_id, err)
         await self._push_from(event, chunks, start)
 
     async def _push_from(self, event: InboundEvent, chunks: list[list[LineMessage]], start: int) -> None:
