@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,6 +19,8 @@ from bot.scheduler import ReminderScheduler
 from bot.transport.queue import InProcessQueue
 from bot.transport.webhook import router as webhook_router
 from integrations.storage.journal import EventJournal
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
+        # ready / not ready only: what failed is logged here, never shown to whoever asks
         checks: dict[str, str] = {}
         svc: Services = app.state.services
         for name, probe in (("store", svc.store.ping), ("database", svc.db.ping)):
@@ -72,7 +76,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await asyncio.wait_for(probe(), timeout=2)
                 checks[name] = "ok"
             except Exception as exc:
-                checks[name] = f"error: {type(exc).__name__}"
+                log.warning("readyz: %s not ready (%s)", name, type(exc).__name__)
+                checks[name] = "not ready"
+        # a queue that cannot reach Redis or makes no progress is not ready (issue 15)
+        checks["queue"] = "ok" if getattr(app.state.queue, "healthy", True) else "not ready"
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
 

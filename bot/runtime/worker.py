@@ -12,6 +12,9 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from bot.config import Settings
 from bot.runtime.context import TurnContext
 from bot.runtime.dispatcher import Dispatcher
@@ -57,6 +60,9 @@ class EventProcessor:
         )
         try:
             replies = await self._dispatch_showing_progress(ctx)
+        except (RedisConnectionError, RedisTimeoutError):
+            # the store went away mid-turn: not the citizen's fault and not final; the queue tries again
+            raise
         except Exception:
             log.exception("turn failed for event %s (%s)", event.event_id, event.kind)
             # the session is not saved: the citizen's previous state stays as it was

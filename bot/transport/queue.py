@@ -99,6 +99,11 @@ class InProcessQueue:
         return sum(q.qsize() for q in self._queues)
 
     @property
+    def healthy(self) -> bool:
+        """False when a partition's consumer has died (then events would wait for ever)."""
+        return all(not task.done() for task in self._tasks)
+
+    @property
     def full(self) -> bool:
         return self.pending >= self._max_pending
 
