@@ -11,13 +11,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from bot.api.routes import router as api_router
 from bot.config import Settings, get_settings
 from bot.logging import setup_logging
+from bot.office.reminders import CaseReminderTask
+from bot.office.wiring import build_outbox_sender
 from bot.runtime.services import Services, build_services
 from bot.runtime.worker import EventProcessor, build_queue
 from bot.scheduler import ReminderScheduler
 from bot.transport.queue import InProcessQueue
 from bot.transport.webhook import router as webhook_router
+from bot.web.routes import router as web_router  # payment pages, licence downloads (pay area)
 from integrations.storage.journal import EventJournal
 
 log = logging.getLogger(__name__)
@@ -47,10 +51,20 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         reminders = ReminderScheduler(built)
         reminders.start()
         app.state.reminders = reminders
+        # office side: the outbox sender delivers case notifications (bot/office/outbox.py)
+        outbox = build_outbox_sender(built)
+        case_reminders = CaseReminderTask(built)
+        if settings.run_workers:
+            outbox.start(settings.outbox_interval_seconds)
+            case_reminders.start()
+        app.state.outbox = outbox
+        app.state.bill_lookup, app.state.link_signer = built.cases, built.cases.links.signer  # bot/web pages
         try:
             yield
         finally:
             stop.set()
+            await outbox.stop()
+            await case_reminders.stop()
             await reminders.stop()
             await queue.stop()
             if watcher is not None:
@@ -61,6 +75,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = FastAPI(title="LINE civic assistant", lifespan=lifespan)
     app.include_router(webhook_router)
+    app.include_router(api_router)  # officers' API, /api/v1 (bot/api)
+    # citizens' payment pages and licence links; app.state.bill_lookup / link_signer come from the cases code
+    app.include_router(web_router)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "knowledge": ("knowledge.cli", "check | export the knowledge files"),
     "richmenu": ("bot.tools.richmenu", "deploy the rich menu defined in knowledge/"),
     "worker": ("bot.runtime.worker", "handle queued events in this process (scale-out; needs REDIS_URL)"),
+    "officer": ("bot.office.cli", "officers' accounts: add NAME --role officer|admin, token NAME, list"),
 }
 
 

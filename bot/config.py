@@ -75,6 +75,21 @@ class Settings(BaseSettings):
     otp_max_total_failures: int = Field(default=100, ge=1, le=100)  # SP 800-63B 5.2.2, across lock windows
     otp_max_sends_per_hour_per_account: int = Field(default=5, ge=1)
 
+    # office side (issue 12: bot/office, bot/api): officers' group, outbox, payments, reminders
+    line_officer_group_id: str | None = None  # LINE group that gets alerts (undeliverable case notices)
+    outbox_interval_seconds: float = Field(default=2.0, gt=0)  # how often the sender looks for due pushes
+    outbox_max_attempts: int = Field(default=8, ge=1)  # then the push is marked dead and officers alerted
+    outbox_lease_seconds: int = Field(default=120, ge=5)  # a claimed push is retried after this if unfinished
+    officer_max_failed_logins: int = Field(default=5, ge=1)  # then the account locks, with backoff
+    officer_lock_minutes: int = Field(default=15, ge=1)  # first lock; doubles with each further failure
+    payment_webhook_secret: SecretStr | None = None  # HMAC-SHA256 key of POST /api/v1/payments/callback
+    payment_link_days: int = Field(default=30, ge=1)  # payment page links expire after this
+    licence_link_days: int = Field(default=7, ge=1)  # licence download links expire after this
+    fee_due_days: int = Field(default=15, ge=1)  # when the manual states no deadline for paying
+    fee_reminder_days: int = Field(default=2, ge=0)  # remind this many days before the fee is due
+    case_idle_reminder_days: int = Field(default=3, ge=1)  # remind of an unanswered fix / documents request
+    case_reminder_interval_seconds: float = Field(default=3600, ge=1)  # how often reminders are looked for
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _known_log_level(cls, value: object) -> str:

@@ -3,27 +3,8 @@
 from __future__ import annotations
 
 import logging
-import re
 
-# 13-digit national id, with or without dashes/spaces (1-2345-67890-12-3)
-_NATIONAL_ID = re.compile(r"(?<!\d)(\d)[- ]?(\d{4})[- ]?(\d{5})[- ]?(\d{2})[- ]?(\d)(?!\d)")
-# Thai mobile numbers: 0[689]x-xxx-xxxx or +66 [689]x…
-_PHONE = re.compile(r"(?<!\d)(?:\+?66[- ]?|0)([689])(\d)[- ]?(\d{3})[- ]?(\d{4})(?!\d)")
-# a 6-digit code next to the word OTP / รหัส
-_OTP = re.compile(r"(?i)((?:otp|รหัส)\D{0,12})(\d{6})(?!\d)")
-
-
-def mask_text(text: str) -> str:
-    text = _NATIONAL_ID.sub(lambda m: f"{m.group(1)}-XXXX-XXXXX-XX-{m.group(5)}", text)
-    text = _PHONE.sub(lambda m: f"0{m.group(1)}X-XXX-{m.group(4)}", text)
-    return _OTP.sub(lambda m: f"{m.group(1)}******", text)
-
-
-def mask_id(value: str | None) -> str:
-    """Shorten a LINE id for logs: enough to correlate, not to contact."""
-    if not value:
-        return "-"
-    return value if len(value) <= 8 else f"{value[:5]}…{value[-3:]}"
+from core.masking import mask_text
 
 
 class MaskingFilter(logging.Filter):

@@ -32,10 +32,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.runtime.postback import postback
 from bot.runtime.render import render_all
-from bot.runtime.replies import Choice, Text
+from bot.runtime.replies import Text, postback_choice
 from bot.runtime.services import Services
+from core.thai_dates import date_range, thai_date
 from integrations.line.client import LineError
 from integrations.storage.models.civic import ReminderSubscription, SentReminder
 from knowledge.schema import Deadline, Service
@@ -112,27 +112,9 @@ def retry_key(subscription_id: int, year: int, kind: str) -> str:
 # --- wording (knowledge/national/messages/civic.yaml) ----------------------------------------
 
 
-def office_msg(snapshot: KnowledgeSnapshot, key: str, /, **values: object) -> str:
-    office = snapshot.office
-    base = {"office_name": office.name, "office_short_name": office.short_name, "office_phone": office.phone}
-    return snapshot.message(key, **{**base, **values})
-
-
-def thai_date(snapshot: KnowledgeSnapshot, day: date) -> str:
-    """1 มีนาคม 2569 (Buddhist year)."""
-    months = snapshot.message("remind.months").split()
-    return snapshot.message("remind.date", day=day.day, month=months[day.month - 1], year=day.year + 543)
-
-
 def window_text(snapshot: KnowledgeSnapshot, win: Window) -> str:
     """1 – 31 มีนาคม 2569."""
-    if win.opens == win.closes:
-        return thai_date(snapshot, win.opens)
-    months = snapshot.message("remind.months").split()
-    return snapshot.message(
-        "remind.range", day_from=win.opens.day, day_to=win.closes.day,
-        month=months[win.opens.month - 1], year=win.opens.year + 543,
-    )
+    return date_range(snapshot.message, win.opens, win.closes)
 
 
 def find_deadline(snapshot: KnowledgeSnapshot, service_id: str, deadline_id: str) -> tuple[Service, Deadline] | None:
@@ -148,21 +130,20 @@ def reminder_text(
     subscription_id: int,
 ) -> Text:
     win = window(deadline, today.year)
-    close_date = thai_date(snapshot, win.closes)
+    close_date = thai_date(snapshot.message, win.closes)
     if kind == CLOSING:
-        body = office_msg(snapshot, "remind.push.closing", service=service.short_name,
+        body = snapshot.office_message("remind.push.closing", service=service.short_name,
                           days=(win.closes - today).days, close_date=close_date, description=deadline.description)
     else:
-        body = office_msg(snapshot, "remind.push.open", service=service.short_name,
+        body = snapshot.office_message("remind.push.open", service=service.short_name,
                           description=deadline.description, close_date=close_date)
-    docs = office_msg(snapshot, "remind.documents.label")
-    stop = office_msg(snapshot, "remind.push.stop.label")
+    docs = snapshot.office_message("remind.documents.label")
+    stop = snapshot.office_message("remind.push.stop.label")
     return Text(
-        text=f"{body}\n{office_msg(snapshot, 'remind.push.footer')}",
+        text=f"{body}\n{snapshot.office_message('remind.push.footer')}",
         choices=[
-            Choice(label=docs, text=docs, data=postback("documents", s=service.id), action="postback"),
-            Choice(label=stop, text=stop, data=postback("remind", op="off", id=str(subscription_id)),
-                   action="postback"),
+            postback_choice(docs, "documents", s=service.id),
+            postback_choice(stop, "remind", op="off", id=str(subscription_id)),
         ],
     )
 

@@ -20,7 +20,6 @@ _NON_DIGITS = re.compile(r"\D")
 _ID_SEPARATORS = re.compile(r"[\s\-.]")
 _NAME_CHARS = re.compile(r"^[A-Za-z\u0E00-\u0E7F .'\-]+$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?![\d.])")
-BE_OFFSET = 543
 
 
 @dataclass(frozen=True)
@@ -55,10 +54,6 @@ def format_national_id(digits: str) -> str:
     return f"{digits[0]}-{digits[1:5]}-{digits[5:10]}-{digits[10:12]}-{digits[12]}"
 
 
-def mask_national_id(digits: str) -> str:
-    return f"{digits[0]}-XXXX-XXXXX-XX-{digits[12]}" if len(digits) == 13 else "X" * len(digits)
-
-
 def parse_national_id(text: str) -> Parsed[str]:
     raw = _ID_SEPARATORS.sub("", clean(text))
     if not raw.isdigit():
@@ -91,10 +86,6 @@ def parse_mobile(text: str) -> Parsed[str]:
 
 def format_mobile(number: str) -> str:
     return f"{number[:3]}-{number[3:6]}-{number[6:]}" if len(number) == 10 else number
-
-
-def mask_mobile(number: str) -> str:
-    return f"{number[:2]}X-XXX-{number[-4:]}" if len(number) == 10 else "XXX"
 
 
 def mobile_e164(number: str) -> str:
@@ -165,7 +156,3 @@ def parse_thai_date(text: str, today: dt.date) -> Parsed[dt.date]:
     if not 1900 <= found.value.year <= today.year + 10:
         return Parsed(error="application.error.date_range")
     return Parsed(value=found.value)
-
-
-def buddhist_year(day: dt.date | dt.datetime) -> int:
-    return day.year + BE_OFFSET

@@ -14,7 +14,8 @@ from typing import Any
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Reply, Text
+from bot.runtime.replies import Reply, Text, pick
+from core.thai_dates import thai_date
 from dialogs import application_docs, application_form, application_identity, application_review
 from dialogs.application_common import (
     DIALOG_NAME,
@@ -28,7 +29,6 @@ from dialogs.application_common import (
     plain,
     repo,
     service_of,
-    thai_date,
     yes_no,
 )
 from dialogs.base import Dialog, StepHandler, Transition
@@ -41,10 +41,6 @@ ALTERNATIVE_MIN_SCORE = 0.15  # NLU service alternatives worth offering when non
 MAX_OFFERED = 12
 NEW_WORDS = frozenset({"เริ่มใหม่", "ใหม่", "เริ่มต้นใหม่", "new"})
 RESUMABLE = SAVED_STEPS - {Step.otp}  # a code sent before the break is not asked for: back to the review
-
-
-def _pick(label: str, data: str) -> Choice:
-    return Choice(label=label, text=label, data=data, action="postback")
 
 
 async def private_chat_only(ctx: TurnContext) -> Transition | None:
@@ -60,10 +56,10 @@ async def private_chat_only(ctx: TurnContext) -> Transition | None:
 async def ask_choose_service(ctx: TurnContext, data: Data) -> list[Reply]:
     services = ctx.knowledge.services
     if data.offered:
-        choices = [_pick(services[s].short_name, postback("apply", s=s)) for s in data.offered if s in services]
+        choices = [pick(services[s].short_name, postback("apply", s=s)) for s in data.offered if s in services]
     else:
         present = {s.category for s in services.values()}
-        choices = [_pick(ctx.msg(f"application.category.{c.value}"), postback("apply", cat=c.value))
+        choices = [pick(ctx.msg(f"application.category.{c.value}"), postback("apply", cat=c.value))
                    for c in Category if c in present]
     return [Text(text=ctx.msg("application.choose_service"), choices=choices)]
 
@@ -164,11 +160,11 @@ async def ask_resume_or_new(ctx: TurnContext, data: Data) -> list[Reply]:
     if not isinstance(draft, Application):
         draft = await repo(ctx).get(data.application_id or 0, ctx.event.user_id)
     assert service is not None and draft is not None
-    updated = thai_date(ctx, draft.updated_at.astimezone(ctx.now.tzinfo).date())
+    updated = thai_date(ctx.msg, draft.updated_at.astimezone(ctx.now.tzinfo).date())
     return [Text(
         text=ctx.msg("application.draft_exists", service=service.short_name, updated=updated),
-        choices=[_pick(ctx.msg("application.choice.continue"), postback("app_resume", id=str(draft.id))),
-                 _pick(ctx.msg("application.choice.start_again"), postback("app_new", s=service.id))],
+        choices=[pick(ctx.msg("application.choice.continue"), postback("app_resume", id=str(draft.id))),
+                 pick(ctx.msg("application.choice.start_again"), postback("app_new", s=service.id))],
     )]
 
 
@@ -191,9 +187,9 @@ async def ask_consent(ctx: TurnContext, data: Data) -> list[Reply]:
     text = ctx.msg("application.consent.notice", service=service.title,
                    draft_days=ctx.services.settings.draft_ttl_days, version=ctx.msg("application.consent.version"))
     return [Text(text=text, choices=[
-        _pick(ctx.msg("application.choice.accept"), postback("app_consent", v="1")),
-        _pick(ctx.msg("application.choice.decline"), postback("app_consent", v="0")),
-        _pick(ctx.msg("application.choice.other_service"), postback("apply", pick="1")),
+        pick(ctx.msg("application.choice.accept"), postback("app_consent", v="1")),
+        pick(ctx.msg("application.choice.decline"), postback("app_consent", v="0")),
+        pick(ctx.msg("application.choice.other_service"), postback("apply", pick="1")),
     ])]
 
 

@@ -9,7 +9,6 @@ the order of the sections. See dialogs/application.mmd for the state diagram.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
@@ -17,7 +16,8 @@ from pydantic import BaseModel, Field
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Reply, Text
+from bot.runtime.replies import Choice, Reply, Text, postback_choice
+from core.words import yes_or_no
 from dialogs.answers import plain
 from dialogs.base import Transition
 from integrations.storage.models.applications import Application
@@ -28,10 +28,6 @@ from knowledge.schema import Document, Service
 DIALOG_NAME = "application"
 DEFER_MIN_CONFIDENCE = 0.7  # an invalid answer that is clearly another question goes to other dialogs
 
-YES_WORDS = frozenset({"ใช่", "ใช่แล้ว", "ถูกต้อง", "ถูก", "ยอมรับ", "ตกลง", "ยืนยัน", "มี", "ได้รับ", "เคย",
-                       "yes", "y", "ok", "okay", "โอเค"})
-NO_WORDS = frozenset({"ไม่", "ไม่ใช่", "ไม่ถูกต้อง", "ไม่ยอมรับ", "ไม่ตกลง", "ไม่มี", "ไม่ได้รับ", "ไม่เคย",
-                      "no", "n"})
 RESUME_WORDS = frozenset({"ทำต่อ", "ทำต่อจากเดิม", "กลับไปทำต่อ", "ทำคำขอต่อ", "ยื่นต่อ", "continue", "resume"})
 
 
@@ -120,11 +116,11 @@ def yes_no(ctx: TurnContext, key: str) -> bool | None:
             return pb.get("v") == "1"
         return None
     word = plain(ctx.text)
-    if word in YES_WORDS or word == plain(ctx.msg("application.choice.yes")):
+    if word == plain(ctx.msg("application.choice.yes")):
         return True
-    if word in NO_WORDS or word == plain(ctx.msg("application.choice.no")):
+    if word == plain(ctx.msg("application.choice.no")):
         return False
-    return None
+    return yes_or_no(word)
 
 
 def is_resume_words(ctx: TurnContext) -> bool:
@@ -159,7 +155,7 @@ def yes_no_choices(ctx: TurnContext, key: str) -> list[Choice]:
 
 def keep_choice(ctx: TurnContext, key: str) -> Choice:
     label = ctx.msg("application.choice.keep")
-    return Choice(label=label, data=postback("app_keep", k=key), text=label, action="postback")
+    return postback_choice(label, "app_keep", k=key)
 
 
 def question(ctx: TurnContext, key: str, *, current: str | None = None, keep_key: str | None = None,
@@ -180,16 +176,6 @@ def merge(before: list[Reply], after: list[Reply]) -> list[Reply]:
         joined = Text(text=f"{before[-1].text}\n\n{after[0].text}", choices=after[0].choices)
         return [*before[:-1], joined, *after[1:]]
     return [*before, *after]
-
-
-def thai_date(ctx: TurnContext, day: dt.date) -> str:
-    months = ctx.msg("application.months").split(",")
-    return f"{day.day} {months[day.month - 1].strip()} {day.year + 543}"
-
-
-def thai_datetime(ctx: TurnContext, moment: dt.datetime) -> str:
-    local = moment.astimezone(ctx.now.tzinfo)
-    return ctx.msg("application.datetime", date=thai_date(ctx, local.date()), time=local.strftime("%H:%M"))
 
 
 # --- moving through the flow -------------------------------------------------------------------

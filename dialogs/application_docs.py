@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from bot.runtime.context import TurnContext
 from bot.runtime.media import MediaRejected, fetch_media
-from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Reply, Text
+from bot.runtime.replies import Choice, Reply, Text, postback_choice
 from bot.transport.events import MEDIA_KINDS
 from dialogs.application_common import (
     Data,
@@ -49,7 +48,7 @@ async def ask_document(ctx: TurnContext, data: Data) -> list[Reply]:
     choices = [
         Choice(label=ctx.msg("application.choice.camera"), action="camera"),
         Choice(label=ctx.msg("application.choice.camera_roll"), action="camera_roll"),
-        Choice(label=later, text=later, data=postback("app_later", d=key), action="postback"),
+        postback_choice(later, "app_later", d=key),
     ]
     if stored is not None and stored.status == DocumentStatus.received:
         lines.append(ctx.msg("application.document.have"))

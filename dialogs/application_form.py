@@ -13,9 +13,10 @@ from typing import Any
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Reply, Text
+from bot.runtime.replies import Choice, Reply, Text, postback_choice
 from bot.transport.events import EventKind
 from bot.validators import Parsed, format_number, parse_free_text, parse_number, parse_thai_date
+from core.thai_dates import thai_date
 from dialogs.application_common import (
     Data,
     Step,
@@ -29,7 +30,6 @@ from dialogs.application_common import (
     pressed,
     repo,
     service_of,
-    thai_date,
     yes_no,
     yes_no_choices,
 )
@@ -50,7 +50,7 @@ def shown_value(ctx: TurnContext, form_field: FormField, value: Any) -> str:
     if form_field.type is FieldType.yes_no:
         return ctx.msg("application.choice.yes" if value else "application.choice.no")
     if form_field.type is FieldType.date:
-        return thai_date(ctx, dt.date.fromisoformat(str(value)))
+        return thai_date(ctx.msg, dt.date.fromisoformat(str(value)))
     if form_field.type is FieldType.number:
         number = format_number(float(value))
         return f"{number} {form_field.unit}" if form_field.unit else number
@@ -101,7 +101,7 @@ async def ask_field(ctx: TurnContext, data: Data) -> list[Reply]:
         choices.insert(0, keep_choice(ctx, field_key(form_field)))
     if not form_field.required:
         skip = ctx.msg("application.choice.skip")
-        choices.append(Choice(label=skip, text=skip, data=postback("app_skip", f=form_field.id), action="postback"))
+        choices.append(postback_choice(skip, "app_skip", f=form_field.id))
     return [Text(text="\n".join(lines), choices=choices)]
 
 

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.runtime.context import TurnContext
-from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Reply, Text
+from bot.runtime.replies import Reply, Text, postback_choice
 from bot.validators import (
     Parsed,
     format_mobile,
@@ -80,8 +79,8 @@ async def ask_confirm_identity(ctx: TurnContext, data: Data) -> list[Reply]:
     return [Text(
         text=ctx.msg("application.identity.saved", **identity_lines(ctx, saved)),
         choices=[
-            Choice(label=use, text=use, data=postback("app_yn", k="identity", v="1"), action="postback"),
-            Choice(label=edit, text=edit, data=postback("app_yn", k="identity", v="0"), action="postback"),
+            postback_choice(use, "app_yn", k="identity", v="1"),
+            postback_choice(edit, "app_yn", k="identity", v="0"),
         ],
     )]
 

@@ -13,8 +13,10 @@ from datetime import datetime
 from bot.otp import OtpService, SendStatus, VerifyStatus, normalise_code
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Button, Card, Choice, Reply, Text
-from bot.validators import format_mobile, format_national_id, mask_mobile
+from bot.runtime.replies import Button, Card, Choice, Reply, Text, postback_choice
+from bot.validators import format_mobile, format_national_id
+from core.masking import mask_mobile
+from core.thai_dates import buddhist_year, thai_date, thai_datetime
 from dialogs.application_common import (
     Data,
     Step,
@@ -29,8 +31,6 @@ from dialogs.application_common import (
     repo,
     service_of,
     stay,
-    thai_date,
-    thai_datetime,
 )
 from dialogs.application_form import shown_value
 from dialogs.base import Transition
@@ -53,7 +53,7 @@ def otp_service(ctx: TurnContext) -> OtpService:
 
 def _choice(ctx: TurnContext, key: str, action: str, **params: str) -> Choice:
     label = ctx.msg(key)
-    return Choice(label=label, text=label, data=postback(action, **params), action="postback")
+    return postback_choice(label, action, **params)
 
 
 def _clock_time(ctx: TurnContext, moment: datetime | None) -> str:
@@ -126,7 +126,7 @@ async def edit(ctx: TurnContext, data: Data, section: str) -> Transition:
 
 async def save_and_leave(ctx: TurnContext, data: Data, app: Application) -> Transition:
     expires = repo(ctx).expires_at(app, ctx.services.settings.draft_ttl_days)
-    text = ctx.msg("application.saved", expires=thai_date(ctx, expires.astimezone(ctx.now.tzinfo).date()))
+    text = ctx.msg("application.saved", expires=thai_date(ctx.msg, expires.astimezone(ctx.now.tzinfo).date()))
     return Transition([Text(text=text, choices=menu_choices(ctx))], next=None)
 
 
@@ -225,7 +225,7 @@ async def on_otp(ctx: TurnContext, data: Data) -> Transition | None:
 async def finish(ctx: TurnContext, data: Data, app: Application) -> Transition:
     service = service_of(ctx, data)
     assert service is not None
-    tracking = await repo(ctx).submit(app, ctx.knowledge.office.tracking_prefix, ctx.now.year + 543)
+    tracking = await repo(ctx).submit(app, ctx.knowledge.office.tracking_prefix, buddhist_year(ctx.now))
     who = repo(ctx).applicant(app)
     card = Card(
         title=ctx.msg("application.done.title"),
@@ -233,7 +233,8 @@ async def finish(ctx: TurnContext, data: Data, app: Application) -> Transition:
         lines=[ctx.msg("application.done.next_steps")],
         fields=[
             (ctx.msg("application.done.tracking"), tracking),
-            (ctx.msg("application.done.submitted_at"), thai_datetime(ctx, app.submitted_at or ctx.now)),
+            (ctx.msg("application.done.submitted_at"),
+             thai_datetime(ctx.msg, app.submitted_at or ctx.now, ctx.now.tzinfo)),
             (ctx.msg("application.review.name"), who.full_name or "-"),
         ],
         buttons=[Button(label=ctx.msg("application.done.status"), data=postback("status", t=tracking))],

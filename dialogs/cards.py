@@ -11,8 +11,8 @@ from urllib.parse import quote_plus
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Button, Card, Carousel, Choice, Reply, Text
-from dialogs.thai_dates import number, thai_duration
+from bot.runtime.replies import Button, Card, Carousel, Choice, Reply, Text, pick
+from core.thai_dates import number, thai_duration
 from knowledge.schema import Category, Service
 
 ALTERNATIVE_MIN_SCORE = 0.05  # an NLU runner-up service worth offering as "did you mean"…
@@ -29,11 +29,6 @@ CHOOSE_STEP = "choose_service"
 
 # --- small helpers -----------------------------------------------------------------------------
 
-
-
-def pick(label: str, data: str) -> Choice:
-    """A quick reply that sends a postback and shows its label as the citizen's words."""
-    return Choice(label=label, text=label, data=data, action="postback")
 
 
 def understood(ctx: TurnContext, service: Service | None = None) -> None:

@@ -21,19 +21,17 @@ from pydantic import BaseModel
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import MAX_TEXT_CHARS, Choice, Text
+from bot.runtime.replies import MAX_TEXT_CHARS, Choice, Text, pick
+from core.words import NO_WORDS, UNSURE_WORDS, YES_WORDS
 from dialogs.answers import plain
 from dialogs.base import Dialog, Transition
-from dialogs.cards import pick, understood, which_service
+from dialogs.cards import understood, which_service
 from knowledge.schema import Condition, Document, Service
 
 NAME = "checklist"
 MAX_TICK_CHOICES = 10  # + 3 fixed quick replies = LINE's 13
 MAX_NAME_IN_REPLY = 70
 ANSWERS = {"y": True, "n": False, "u": None}
-YES_WORDS = frozenset({"ใช่", "ใช่แล้ว", "ถูกต้อง", "ถูก", "มี", "เคย", "จะมอบ", "yes", "y", "ok", "โอเค"})
-NO_WORDS = frozenset({"ไม่ใช่", "ไม่", "ไม่ได้", "ไม่มี", "ไม่เคย", "เปล่า", "no", "n"})
-UNSURE_WORDS = frozenset({"ไม่แน่ใจ", "ไม่ทราบ", "ไม่รู้", "ไม่รู้สิ", "ยังไม่แน่ใจ", "ไม่แน่"})
 SKIP_WORDS = frozenset({"ข้าม", "ข้ามไปดูรายการเลย", "ดูรายการเลย", "ข้ามทั้งหมด"})
 REDO_WORDS = frozenset({"ตอบใหม่", "แก้คำตอบ", "เปลี่ยนคำตอบ", "ตอบคำถามใหม่"})
 HAVE_ALL_WORDS = frozenset({"มีครบแล้ว", "ครบแล้ว", "มีครบ", "เตรียมครบแล้ว", "ครบทุกอย่างแล้ว"})

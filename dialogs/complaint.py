@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.runtime.context import TurnContext
 from bot.runtime.media import MediaRejected, fetch_media
-from bot.runtime.postback import postback
-from bot.runtime.replies import Card, Choice, Reply, Text
+from bot.runtime.replies import Card, Choice, Reply, Text, postback_choice
 from bot.transport.events import EventKind
+from core.thai_dates import buddhist_year
 from dialogs.answers import strip_particles
 from dialogs.base import Dialog, StepHandler, Transition
 from dialogs.menu import menu_choices
@@ -115,7 +115,7 @@ def _category_from_label(ctx: TurnContext, text: str) -> str | None:
 
 
 def _choice(label: str, **params: str) -> Choice:
-    return Choice(label=label, text=label, data=postback(ACTION, **params), action="postback")
+    return postback_choice(label, ACTION, **params)
 
 
 def _question(ctx: TurnContext, data: Data, step: Step) -> tuple[str, list[Choice]]:
@@ -306,7 +306,7 @@ async def fallback(ctx: TurnContext, data: Data) -> Transition | None:
 async def save_complaint(ctx: TurnContext, data: Data) -> Complaint:
     """Write the complaint and take its number in one transaction (retried on a number clash)."""
     office = ctx.knowledge.office
-    year_be = ctx.now.year + 543
+    year_be = buddhist_year(ctx.now)
     prefix = f"{office.tracking_prefix}-C"
     for attempt in range(3):
         row = Complaint(

@@ -18,9 +18,10 @@ from pydantic import BaseModel
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.render import render_all
-from bot.runtime.replies import Button, Card, Carousel, Choice, Reply, Text
+from bot.runtime.replies import Button, Card, Carousel, Reply, Text, postback_choice
 from bot.runtime.services import Services
-from dialogs.application_common import Step, plain, repo, thai_date, yes_no, yes_no_choices
+from core.thai_dates import thai_date
+from dialogs.application_common import Step, plain, repo, yes_no, yes_no_choices
 from dialogs.base import Dialog, Transition
 from dialogs.menu import menu_choices
 from integrations.line.client import LineError
@@ -43,7 +44,7 @@ def wants_list(ctx: TurnContext) -> bool:
 
 
 def _date(ctx: TurnContext, moment: datetime) -> str:
-    return thai_date(ctx, moment.astimezone(ctx.now.tzinfo).date())
+    return thai_date(ctx.msg, moment.astimezone(ctx.now.tzinfo).date())
 
 
 def drafts_reply(ctx: TurnContext, drafts: list[Application]) -> list[Reply]:
@@ -139,10 +140,7 @@ class DraftSweep:
 
 
 def _message(services: Services, key: str, **values: object) -> str:
-    snapshot = services.knowledge.current
-    office = snapshot.office
-    base = {"office_name": office.name, "office_short_name": office.short_name, "office_phone": office.phone}
-    return snapshot.message(key, **{**base, **values})
+    return services.knowledge.current.office_message(key, **values)
 
 
 async def _push(services: Services, app: Application, replies: list[Reply], purpose: str) -> bool:
@@ -175,12 +173,10 @@ async def sweep_drafts(services: Services, now: datetime | None = None) -> Draft
                         "expiry")
             result.expired.append(app.id or 0)
         elif app.reminded_at is None and settings.draft_reminder_days > 0:
-            local = expires.astimezone(now.tzinfo)
-            months = _message(services, "application.months").split(",")
-            day = f"{local.day} {months[local.month - 1].strip()} {local.year + 543}"
+            day = thai_date(snapshot.message, expires.astimezone(now.tzinfo).date())
             label = _message(services, "application.choice.continue")
             text = _message(services, "application.draft.reminder", service=name, expires=day)
-            choice = Choice(label=label, text=label, data=postback("app_resume", id=str(app.id)), action="postback")
+            choice = postback_choice(label, "app_resume", id=str(app.id))
             if await _push(services, app, [Text(text=text, choices=[choice])], "reminder"):
                 await applications.mark_reminded(app)
                 result.reminded.append(app.id or 0)

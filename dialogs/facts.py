@@ -14,10 +14,10 @@ from pydantic import BaseModel
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Text
+from bot.runtime.replies import Text, pick
+from core.thai_dates import thai_duration
 from dialogs.base import Dialog, Transition
-from dialogs.cards import fees_text, follow_ups, pick, understood, which_service
-from dialogs.thai_dates import thai_duration
+from dialogs.cards import fees_text, follow_ups, understood, which_service
 from knowledge.schema import Service
 
 NAME = "facts"

@@ -18,14 +18,15 @@ from pydantic import BaseModel
 from bot.nlu.normalise import clean, normalise
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Text
+from bot.runtime.replies import Choice, Text, pick
 from bot.transport.events import EventKind
+from core.intents import INTENTS
+from core.masking import mask_digits
 from dialogs.base import Dialog, Transition
-from dialogs.cards import alternatives, pick, service_label
+from dialogs.cards import alternatives, service_label
 from dialogs.faq import confident_faq, faq_reply
 from dialogs.menu import menu_choices
 from integrations.storage.models.feedback import record_unknown
-from knowledge.schema import INTENTS
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +61,6 @@ def suggestions(ctx: TurnContext) -> list[Choice]:
     return choices[:MAX_SUGGESTIONS]
 
 
-def _mask(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(0))
-    return "*" * (len(digits) - 4) + digits[-4:]
-
-
 def private_text(ctx: TurnContext) -> str:
     """The message as typed (cleaned), national IDs and phone numbers masked."""
     text = clean(ctx.text)
@@ -72,7 +68,7 @@ def private_text(ctx: TurnContext) -> str:
     private = [*getattr(entities, "national_ids", ()), *getattr(entities, "phones", ())]
     for entity in sorted(private, key=lambda e: e.start, reverse=True):  # spans are on the cleaned text
         text = text[: entity.start] + entity.masked + text[entity.end :]
-    return LONG_NUMBER.sub(_mask, text)
+    return LONG_NUMBER.sub(lambda match: mask_digits(match.group(0)), text)
 
 
 async def remember(ctx: TurnContext) -> None:

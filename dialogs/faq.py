@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Text
+from bot.runtime.replies import Choice, Text, pick
 from dialogs.base import Dialog, Transition
-from dialogs.cards import follow_ups, pick, understood
+from dialogs.cards import follow_ups, understood
 from knowledge.schema import FaqEntry
 
 FAQ_MIN_SCORE = 0.6

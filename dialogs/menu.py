@@ -5,8 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from bot.runtime.context import TurnContext
-from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Text
+from bot.runtime.replies import Choice, Text, postback_choice
 from dialogs.base import Dialog, Transition
 
 # postback action (an intent id, so the button and the words reach the same dialog), label key
@@ -26,7 +25,7 @@ def menu_choices(ctx: TurnContext) -> list[Choice]:
     choices = []
     for action, key in MENU_ITEMS:
         label = ctx.msg(key)
-        choices.append(Choice(label=label, data=postback(action), text=label, action="postback"))
+        choices.append(postback_choice(label, action))
     return choices
 
 

@@ -15,11 +15,11 @@ from pydantic import BaseModel
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Button, Card, LocationReply, Reply
+from bot.runtime.replies import Button, Card, LocationReply, Reply, pick
+from core.thai_dates import clock_time, relative_day, weekday_name
 from dialogs.answers import plain
 from dialogs.base import Dialog, Transition
-from dialogs.cards import maps_url, phone_uri, pick, understood
-from dialogs.thai_dates import clock_time, relative_day, weekday_name
+from dialogs.cards import maps_url, phone_uri, understood
 from knowledge.loader import holidays_of
 from knowledge.schema import HolidayCalendar, OfficeHours
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Button, Card, Choice, Text
+from bot.runtime.replies import Button, Card, Choice, Text, pick, postback_choice
 from dialogs.base import Dialog, Transition
 from knowledge.loader import portal_help_of
 from knowledge.schema import PortalHelp, PortalHelpTopic
@@ -58,29 +58,29 @@ def _label(ctx: TurnContext, topic: PortalHelpTopic) -> str:
 
 def _topic_choice(ctx: TurnContext, topic: PortalHelpTopic, label: str | None = None) -> Choice:
     text = label or _label(ctx, topic)
-    return Choice(label=text, text=text, data=postback(ACTION, t=topic.id), action="postback")
+    return postback_choice(text, ACTION, t=topic.id)
 
 
 def _tail_choices(ctx: TurnContext) -> list[Choice]:
     person = ctx.msg("portal_help.person.label")
     home = ctx.msg("portal_help.main_menu.label")
     return [
-        Choice(label=person, text=person, data=postback("handoff"), action="postback"),
-        Choice(label=home, text=home, data=postback("menu"), action="postback"),
+        postback_choice(person, "handoff"),
+        postback_choice(home, "menu"),
     ]
 
 
 def topic_menu(ctx: TurnContext, guide: PortalHelp) -> Text:
     choices = [_topic_choice(ctx, t) for t in guide.topics if not is_case_state(t)]
     states = ctx.msg("portal_help.states.label")
-    choices.append(Choice(label=states, text=states, data=postback(ACTION, t=STATES), action="postback"))
+    choices.append(postback_choice(states, ACTION, t=STATES))
     return Text(text=ctx.msg("portal_help.menu"), choices=[*choices, *_tail_choices(ctx)][:13])
 
 
 def states_menu(ctx: TurnContext, guide: PortalHelp) -> Text:
     choices = [_topic_choice(ctx, t) for t in guide.topics if is_case_state(t)]
     other = ctx.msg("portal_help.other.label")
-    choices.append(Choice(label=other, text=other, data=postback(ACTION), action="postback"))
+    choices.append(postback_choice(other, ACTION))
     return Text(text=ctx.msg("portal_help.states_menu"), choices=[*choices, *_tail_choices(ctx)][:13])
 
 
@@ -110,7 +110,7 @@ def topic_card(ctx: TurnContext, guide: PortalHelp, topic: PortalHelpTopic) -> C
             choices.append(_topic_choice(ctx, nxt, label if len(label) <= 20 else _label(ctx, nxt)))
     other = ctx.msg("portal_help.other.label")
     back = postback(ACTION, t=STATES) if is_case_state(topic) else postback(ACTION)
-    choices.append(Choice(label=other, text=other, data=back, action="postback"))
+    choices.append(pick(other, back))
     return Card(
         title=topic.title, subtitle=topic.summary, lines=lines, buttons=_links(ctx, topic),
         alt_text=f"{topic.title}: {topic.steps[0]}", choices=[*choices, *_tail_choices(ctx)],

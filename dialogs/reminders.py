@@ -16,8 +16,7 @@ from pydantic import BaseModel
 from sqlmodel import col, select
 
 from bot.runtime.context import TurnContext
-from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Text
+from bot.runtime.replies import Choice, Text, postback_choice
 from bot.scheduler import (
     closing_day,
     due_kinds,
@@ -25,10 +24,10 @@ from bot.scheduler import (
     next_window,
     reminder_settings,
     retry_key,
-    thai_date,
     window,
     window_text,
 )
+from core.thai_dates import thai_date
 from dialogs.base import Dialog, Transition
 from integrations.storage.models.civic import ReminderSubscription, SentReminder
 from knowledge.schema import Deadline, Service
@@ -57,7 +56,7 @@ def wants_reminder(ctx: TurnContext) -> bool:
 
 
 def _choice(label: str, action: str = ACTION, **params: str) -> Choice:
-    return Choice(label=label, text=label, data=postback(action, **params), action="postback")
+    return postback_choice(label, action, **params)
 
 
 def reminder_choice(ctx: TurnContext, service_id: str) -> Choice | None:
@@ -104,12 +103,12 @@ def _when(ctx: TurnContext, deadline: Deadline) -> list[str]:
     today = _today(ctx)
     win = window(deadline, today.year)
     if win.opens <= today <= win.closes:
-        lines = [ctx.msg("remind.open_now", date=thai_date(ctx.knowledge, win.closes))]
+        lines = [ctx.msg("remind.open_now", date=thai_date(ctx.msg, win.closes))]
         closing = closing_day(win, reminder_settings().closing_days)
         if closing is not None and closing > today:
-            lines.append(ctx.msg("remind.closing_later", date=thai_date(ctx.knowledge, closing)))
+            lines.append(ctx.msg("remind.closing_later", date=thai_date(ctx.msg, closing)))
         return lines
-    return [ctx.msg("remind.next", date=thai_date(ctx.knowledge, next_window(deadline, today).opens))]
+    return [ctx.msg("remind.next", date=thai_date(ctx.msg, next_window(deadline, today).opens))]
 
 
 async def _subscribe(ctx: TurnContext, service_id: str, deadline_id: str) -> Transition:

@@ -10,9 +10,9 @@ from pydantic import BaseModel
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Text
+from bot.runtime.replies import Text, pick
 from dialogs.base import Dialog, Transition
-from dialogs.cards import pick, services_carousel, understood
+from dialogs.cards import services_carousel, understood
 
 
 class Data(BaseModel):

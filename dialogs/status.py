@@ -11,10 +11,10 @@ from pydantic import BaseModel
 
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Card, Choice, Reply, Text
+from core.thai_dates import thai_date
 from dialogs.application_common import repo
 from dialogs.base import Dialog, Transition
 from dialogs.menu import menu_choices
-from dialogs.thai_dates import thai_date
 from integrations.storage.models.applications import Application
 
 

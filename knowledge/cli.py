@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from knowledge.errors import display_path
 from knowledge.loader import holidays_of, portal_help_of, try_load_knowledge
+from knowledge.payment_check import payment_warnings
 from knowledge.schema import Document, Service
 from knowledge.snapshot import KnowledgeSnapshot
 
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "check":
         out.write(summary(snapshot) + "\n")
+        for warning in payment_warnings(snapshot):  # Thai QR settings (payment area): warn, do not fail
+            out.write(f"{warning}\n")
     else:
         json.dump(export_data(snapshot), out, ensure_ascii=False, indent=2)
         out.write("\n")

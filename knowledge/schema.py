@@ -155,6 +155,7 @@ class Service(Strict):
     documents: list[Document] = Field(min_length=1)
     fees: list[Fee] = []
     fees_note: str | None = None
+    payment_days: int | None = Field(default=None, ge=1)  # days to pay a fee once billed, where the manual says
     forms: list[str] = []
     complaint_channels: list[ComplaintChannel] = []
     deadlines: list[Deadline] = []
@@ -220,6 +221,25 @@ class OfficeHours(Strict):
         return value
 
 
+class OfficePayment(Strict):
+    """Fee payment by Thai QR bill (payment area): what the office's bank assigned, and what payers see."""
+
+    biller_id: str  # 13-digit tax ID of the office + 2-digit suffix from the bank
+    account_name: str  # the account name the payer's bank app shows
+    bank: str | None = None
+    placeholder: bool = False  # true until staff confirm biller_id with the bank; `knowledge check` warns
+
+    @field_validator("biller_id")
+    @classmethod
+    def _biller_id(cls, value: str) -> str:
+        if not re.fullmatch(r"[0-9]{15}", value):
+            raise ValueError(
+                "biller_id must be 15 digits (13-digit tax ID + 2-digit suffix) / "
+                "biller_id ต้องเป็นตัวเลข 15 หลัก (เลขประจำตัวผู้เสียภาษี 13 หลัก + รหัสต่อท้าย 2 หลักจากธนาคาร)"
+            )
+        return value
+
+
 class Office(Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: str
@@ -237,6 +257,7 @@ class Office(Strict):
     longitude: float | None = None
     tracking_prefix: str = Field(pattern=r"^[A-Z]{2,5}$")
     complaint_channels: list[ComplaintChannel] = []
+    payment: OfficePayment | None = None  # Thai QR bill payment; None = fees are paid at the counter only
 
 
 class FaqEntry(Strict):
@@ -254,13 +275,6 @@ class NluExample(Strict):
 
 # --- Files around the services (added with the loader) --------------------------------
 
-INTENTS: frozenset[str] = frozenset(
-    {
-        "greeting", "thanks", "help", "list_services", "service_info", "documents", "fees",
-        "duration", "office_hours", "apply", "status", "payment", "complaint", "handoff",
-        "cancel", "portal_help", "unknown",
-    }
-)  # fmt: skip
 PLACEHOLDERS: tuple[str, ...] = ("office_name", "office_short_name", "office_phone")
 
 

@@ -28,3 +28,9 @@ class KnowledgeSnapshot:
     def message(self, key: str, /, **values: object) -> str:
         """Render a citizen-facing message; a missing key or variable raises KeyError."""
         return self.messages[key].format(**values)
+
+    def office_message(self, key: str, /, **values: object) -> str:
+        """`message` with the office's name, short name and phone always available as fields."""
+        office = self.office
+        base = {"office_name": office.name, "office_short_name": office.short_name, "office_phone": office.phone}
+        return self.message(key, **{**base, **values})

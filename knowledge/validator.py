@@ -15,8 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from core.intents import INTENTS
 from knowledge.errors import KnowledgeError, Loc, SourceFile
-from knowledge.schema import INTENTS, FaqEntry, NluExample, Service
+from knowledge.schema import FaqEntry, NluExample, Service
 
 # --- pydantic errors in Thai ---------------------------------------------------------
 

@@ -23,14 +23,11 @@ from bot.nlu.faq import FaqMatcher
 from bot.nlu.normalise import clean, normalise
 from bot.nlu.service_match import ServiceMatcher, service_names
 from bot.nlu.tokenise import Tokeniser
+from core.intents import INTENTS_IN_ORDER as INTENTS
 from knowledge.schema import FaqEntry, NluExample
 
 log = logging.getLogger(__name__)
 
-INTENTS: tuple[str, ...] = (
-    "greeting", "thanks", "help", "list_services", "service_info", "documents", "fees", "duration",
-    "office_hours", "apply", "status", "payment", "complaint", "handoff", "cancel", "portal_help", "unknown",
-)  # fmt: skip
 UNKNOWN = "unknown"
 NO_SERVICE = "-"
 # Intents about the conversation itself: a service named in passing is not their subject.

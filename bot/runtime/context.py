@@ -56,6 +56,4 @@ class TurnContext:
 
     def msg(self, key: str, /, **values: object) -> str:
         """A message from knowledge/…/messages, with office details always available."""
-        office = self.knowledge.office
-        base = {"office_name": office.name, "office_short_name": office.short_name, "office_phone": office.phone}
-        return self.knowledge.message(key, **{**base, **values})
+        return self.knowledge.office_message(key, **values)

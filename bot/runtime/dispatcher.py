@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.logging import mask_id
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import Postback
 from bot.runtime.replies import Reply
 from bot.transport.events import EventKind
+from core.masking import mask_line_id as mask_id
 from dialogs import DEFAULT, GLOBAL_INTERRUPTS, REGISTRY, SYSTEM_EVENTS, by_name
 from dialogs.base import Dialog, Transition
 

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.runtime.postback import postback
+
 MAX_TEXT_CHARS = 5000
 MAX_QUICK_REPLIES = 13
 MAX_QUICK_REPLY_LABEL = 20
@@ -29,6 +31,16 @@ class Choice(BaseModel):
     @property
     def short_label(self) -> str:
         return self.label if len(self.label) <= MAX_QUICK_REPLY_LABEL else self.label[:19] + "…"
+
+
+def pick(label: str, data: str) -> Choice:
+    """A quick reply that sends the postback `data` and shows its label as the citizen's words."""
+    return Choice(label=label, text=label, data=data, action="postback")
+
+
+def postback_choice(label: str, action: str, **params: str) -> Choice:
+    """`pick` with the postback built from an action and its parameters (`a=action&k=v…`)."""
+    return pick(label, postback(action, **params))
 
 
 class Button(BaseModel):

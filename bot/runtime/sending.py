@@ -19,10 +19,10 @@ import logging
 import uuid
 from typing import Protocol
 
-from bot.logging import mask_id
 from bot.runtime.render import LineMessage, batches, render_all
 from bot.runtime.replies import Reply
 from bot.transport.events import InboundEvent
+from core.masking import mask_line_id as mask_id
 from integrations.line.client import LineError, LineMessenger, ReplyOutcomeUnknown, ReplyTokenInvalid
 
 log = logging.getLogger(__name__)

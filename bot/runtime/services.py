@@ -6,8 +6,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+from bot.office.accounts import OfficerAccounts
+from bot.office.outbox import OutboxBell
 from bot.runtime.kv import KeyValueStore, create_store
 from bot.runtime.sessions import SessionStore
 from bot.runtime.understanding import NluService
@@ -16,6 +20,9 @@ from integrations.sms import SmsSender, build_sms
 from integrations.storage.db import Database
 from integrations.storage.files import FileStore, build_file_store
 from knowledge.store import KnowledgeStore
+
+if TYPE_CHECKING:
+    from bot.office.cases import CaseService
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +43,22 @@ class Services:
     files: FileStore
     sms: SmsSender
     clock: Callable[[], datetime] = field(default=utc_now)
+    # office side (bot/office): rung after a commit that enqueued pushes, so the outbox sender runs now
+    outbox_bell: OutboxBell = field(default_factory=OutboxBell)
+
+    @cached_property
+    def cases(self) -> CaseService:
+        """Cases: list, detail, transitions, payments, reminders (bot/office/cases.py)."""
+        from bot.office.cases import CaseService  # imported late: it builds on this module
+
+        return CaseService(self)
+
+    @cached_property
+    def accounts(self) -> OfficerAccounts:
+        """Officers' accounts and API tokens (bot/office/accounts.py)."""
+        return OfficerAccounts(self.db, lambda: self.clock(),
+                               max_failed_logins=self.settings.officer_max_failed_logins,
+                               lock_minutes=self.settings.officer_lock_minutes)
 
     async def close(self) -> None:
         await self.line.close()

@@ -105,10 +105,15 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     processor = EventProcessor(services)
     queue = build_queue(settings.model_copy(update={"run_workers": True}), processor.handle)
     queue.start()
+    from bot.office.wiring import build_outbox_sender  # the outbox sender runs beside the queue
+
+    outbox = build_outbox_sender(services)
+    outbox.start(settings.outbox_interval_seconds)
     log.info("worker started")
     try:
         await stop.wait()
     finally:
+        await outbox.stop()
         await queue.stop()
         await services.close()
 

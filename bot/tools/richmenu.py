@@ -31,8 +31,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.config import Settings
+from core.intents import INTENTS
 from knowledge.loader import locate
-from knowledge.schema import INTENTS
 
 FILE_NAME = "richmenu.yaml"
 WIDTH = 2500

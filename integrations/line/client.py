@@ -32,7 +32,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.messaging.exceptions import ApiException
 
-from bot.logging import mask_id
+from core.masking import mask_line_id as mask_id
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,10 +64,11 @@ def _messages(messages: list[LineMessage]) -> list[Any]:
 
 
 class LineError(Exception):
-    def __init__(self, status: int | None, detail: str) -> None:
+    def __init__(self, status: int | None, detail: str, retry_after: float | None = None) -> None:
         super().__init__(f"LINE API {status}: {detail}")
         self.status = status
         self.detail = detail
+        self.retry_after = retry_after  # seconds, from a 429's Retry-After (the outbox honours it)
 
 
 class ReplyTokenInvalid(LineError):
@@ -130,7 +131,7 @@ def _retry_after(exc: BaseException) -> float | None:
 def _error(exc: BaseException) -> LineError:
     if isinstance(exc, ApiException):
         body = exc.body.decode() if isinstance(exc.body, bytes) else str(exc.body or exc.reason)
-        return LineError(exc.status, body[:300])
+        return LineError(exc.status, body[:300], _retry_after(exc))
     return LineError(None, repr(exc))
 
 

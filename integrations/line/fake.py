@@ -29,6 +29,7 @@ class Fault:
     status: int = 500
     delay: float = 0.0  # seconds to wait before answering (longer than the client timeout = a timeout)
     retry_after: int | None = None
+    to: str | None = None  # only for calls addressed to this recipient (a push's "to"); None = any call
 
 
 @dataclass
@@ -99,9 +100,8 @@ class FakeLineServer:
             except ValueError:
                 body = await request.text()
         headers = {k: v for k, v in request.headers.items()}
-        queue = self._faults.get(path)
-        if queue:
-            fault = queue.popleft()
+        fault = self._take_fault(path, body)
+        if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             self.calls.append(Call(request.method, path, headers, body, fault.status))
@@ -116,6 +116,15 @@ class FakeLineServer:
         if isinstance(answer, tuple):
             return web.Response(body=answer[0], content_type=answer[1], status=status)
         return web.json_response(answer, status=status)
+
+    def _take_fault(self, path: str, body: Any) -> Fault | None:
+        queue = self._faults.get(path)
+        recipient = body.get("to") if isinstance(body, dict) else None
+        for index, fault in enumerate(queue or ()):
+            if fault.to is None or fault.to == recipient:
+                del queue[index]  # type: ignore[arg-type]
+                return fault
+        return None
 
     def _answer(self, method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, Any]:
         if not headers.get("Authorization", "").startswith("Bearer "):

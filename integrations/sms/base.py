@@ -14,6 +14,8 @@ from typing import Protocol
 
 import httpx
 
+from core.masking import mask_mobile as masked
+
 log = logging.getLogger(__name__)
 
 
@@ -27,10 +29,6 @@ class SmsSender(Protocol):
         ...
 
     async def close(self) -> None: ...
-
-
-def masked(number: str) -> str:
-    return f"{number[:2]}X-XXX-{number[-4:]}" if len(number) >= 8 else "XXX"
 
 
 def retryable(exc: BaseException | None, response: httpx.Response | None) -> bool:

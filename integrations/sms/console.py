@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from integrations.sms.base import masked
+from core.masking import mask_mobile as masked
 
 
 class ConsoleSms:

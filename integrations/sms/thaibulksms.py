@@ -18,7 +18,8 @@ import logging
 
 import httpx
 
-from integrations.sms.base import SmsError, masked, post_with_retries
+from core.masking import mask_mobile as masked
+from integrations.sms.base import SmsError, post_with_retries
 
 log = logging.getLogger(__name__)
 DEFAULT_URL = "https://api-v2.thaibulksms.com/sms"

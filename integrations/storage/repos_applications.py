@@ -28,6 +28,7 @@ from integrations.storage.models.applications import (
     TrackingCounter,
     check_transition,
 )
+from integrations.storage.models.cases import Case, CaseTransition
 from integrations.storage.pii import PiiCipher
 
 
@@ -264,6 +265,7 @@ class ApplicationRepo:
                     tracking = f"{prefix}-{year_be}-{number:06d}"
                     await self._move(session, app, ApplicationStatus.submitted, "citizen", None,
                                      tracking_no=tracking, submitted_at=now, updated_at=now, step=None)
+                    await open_case(session, app, tracking, now)  # the office's case starts with the submission
                 return tracking
             except IntegrityError:
                 continue  # two first submissions of a year created the counter at once: take the next
@@ -298,6 +300,16 @@ class ApplicationRepo:
 
     def expires_at(self, app: Application, ttl_days: int) -> datetime:
         return app.updated_at + timedelta(days=ttl_days)
+
+
+async def open_case(session: Any, app: Application, tracking: str, now: datetime) -> None:
+    """The case of a just-submitted application (state `submitted`, core/cases.py), in the caller's transaction."""
+    case = Case(application_id=app.id or 0, tracking_no=tracking, line_user_id=app.line_user_id,
+                service_id=app.service_id, state="submitted", state_changed_at=now, created_at=now, updated_at=now)
+    session.add(case)
+    await session.flush()
+    session.add(CaseTransition(case_id=case.id or 0, from_state=None, to_state="submitted", actor_kind="citizen",
+                               actor="citizen", at=now))
 
 
 # what a withdrawn or expired draft keeps: the service, the dates and the status history

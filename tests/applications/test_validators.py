@@ -9,8 +9,6 @@ import pytest
 from bot.validators import (
     format_mobile,
     format_national_id,
-    mask_mobile,
-    mask_national_id,
     mobile_e164,
     national_id_check_digit,
     national_id_valid,
@@ -21,6 +19,7 @@ from bot.validators import (
     parse_number,
     parse_thai_date,
 )
+from core.masking import mask_mobile, mask_national_id
 
 TODAY = dt.date(2026, 1, 10)
 

@@ -15,8 +15,8 @@ from bot.runtime.services import Services
 from bot.runtime.sessions import Session
 from bot.tools.simulator import Simulator
 from bot.transport.events import EventKind, InboundEvent
+from core.thai_dates import relative_day, thai_date, thai_duration
 from dialogs.office import location_replies, office_status
-from dialogs.thai_dates import relative_day, thai_date, thai_duration
 from knowledge.loader import holidays_of
 from knowledge.schema import Duration
 from knowledge.store import KnowledgeStore

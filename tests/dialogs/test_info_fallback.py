@@ -143,8 +143,8 @@ async def test_a_stale_button_gets_the_menu(sim: Simulator) -> None:
 
 
 async def test_understood_but_not_available_is_not_a_miss(sim: Simulator, services: Services) -> None:
+    from core.intents import INTENTS
     from dialogs import GLOBAL_INTERRUPTS, REGISTRY
-    from knowledge.schema import INTENTS
 
     handled = {i for d in (*GLOBAL_INTERRUPTS, *REGISTRY) for i in (*d.intents, *d.postbacks)}
     missing = sorted(INTENTS - handled - {"unknown"})

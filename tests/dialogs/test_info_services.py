@@ -13,8 +13,8 @@ from bot.runtime.services import Services
 from bot.runtime.sessions import Session
 from bot.tools.simulator import Simulator
 from bot.transport.events import EventKind, InboundEvent
+from core.thai_dates import number, thai_duration
 from dialogs.cards import service_card, services_carousel
-from dialogs.thai_dates import number, thai_duration
 from knowledge.store import KnowledgeStore
 
 SERVICE_IDS = [

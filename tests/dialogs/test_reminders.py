@@ -19,11 +19,11 @@ from bot.scheduler import (
     ReminderSettings,
     due_kinds,
     retry_key,
-    thai_date,
     window,
 )
 from bot.tools.simulator import Simulator
 from bot.transport.events import EventKind, InboundEvent
+from core.thai_dates import thai_date
 from dialogs.reminders import reminder_choice
 from integrations.line.fake import FakeLineServer
 from integrations.storage import models
@@ -80,7 +80,7 @@ def test_windows_and_thai_dates(knowledge_store: object) -> None:
     assert due_kinds(march, date(2026, 4, 1), 7) == []
     assert due_kinds(march, date(2026, 3, 30), 0) == ["open"]
     snapshot = knowledge_store.current  # type: ignore[attr-defined]
-    assert thai_date(snapshot, date(2026, 3, 1)) == "1 มีนาคม 2569"
+    assert thai_date(snapshot.message, date(2026, 3, 1)) == "1 มีนาคม 2569"
     assert retry_key(5, 2026, "open") == str(uuid.uuid5(RETRY_KEY_NAMESPACE, "5:2026:open"))
 
 

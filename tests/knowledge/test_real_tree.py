@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from core.intents import INTENTS
 from knowledge.loader import holidays_of, load_knowledge, portal_help_of, try_load_knowledge
-from knowledge.schema import INTENTS
 from knowledge.snapshot import KnowledgeSnapshot
 from knowledge.validator import REQUIRED_MESSAGES, scan_text_for_artefacts
 from tests.knowledge.conftest import KNOWLEDGE_ROOT

@@ -2,24 +2,36 @@
 
     วันจันทร์ที่ 30 พฤศจิกายน 2569     46 วัน     60 นาที     1 ชั่วโมง 30 นาที
 
-The names and patterns are messages (`dates.*` in knowledge/national/messages/dialogs.yaml),
-so every function takes the turn's `msg` (`TurnContext.msg`, or `KnowledgeSnapshot.message`).
+The names and patterns are messages (`dates.*` in knowledge/national/messages/dialogs.yaml; the
+month names only in `dates.months`), so every function takes a `msg` (`TurnContext.msg`, or
+`KnowledgeSnapshot.message` outside a turn).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-
-from knowledge.schema import Duration
+from typing import Protocol
 
 Msg = Callable[..., str]
+
+
+class Duration(Protocol):
+    """How long a service takes, in the manual's own unit (knowledge.schema.Duration)."""
+
+    @property
+    def minutes(self) -> float: ...
+
+    @property
+    def unit(self) -> str: ...
+
+
 BUDDHIST_ERA_OFFSET = 543
 MINUTES_PER_HOUR = 60
 MINUTES_PER_DAY = 1440
 
 
-def buddhist_year(day: dt.date) -> int:
+def buddhist_year(day: dt.date | dt.datetime) -> int:
     return day.year + BUDDHIST_ERA_OFFSET
 
 
@@ -45,6 +57,20 @@ def thai_date(msg: Msg, day: dt.date, *, weekday: bool = False) -> str:
     if weekday:
         return msg("dates.date_weekday", weekday=weekday_name(msg, day), **values)
     return msg("dates.date", **values)
+
+
+def thai_datetime(msg: Msg, moment: dt.datetime, zone: dt.tzinfo | None) -> str:
+    """"12 มีนาคม 2569 เวลา 14:05 น." in the bot's time zone."""
+    local = moment.astimezone(zone)
+    return msg("application.datetime", date=thai_date(msg, local.date()), time=local.strftime("%H:%M"))
+
+
+def date_range(msg: Msg, first: dt.date, last: dt.date) -> str:
+    """"1 – 31 มีนาคม 2569" (a window within one month); one day is just its date."""
+    if first == last:
+        return thai_date(msg, first)
+    return msg("remind.range", day_from=first.day, day_to=last.day, month=month_name(msg, first.month),
+               year=buddhist_year(first))
 
 
 def relative_day(msg: Msg, day: dt.date, today: dt.date) -> str:

@@ -1,0 +1,13 @@
+"""The /api/v1 router: every officers' API module mounts here (app.py includes this one router)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from bot.api import cases, officers
+
+API_PREFIX = "/api/v1"
+
+router = APIRouter(prefix=API_PREFIX)
+router.include_router(officers.router)
+router.include_router(cases.router)

@@ -1,0 +1,1 @@
+"""Documents the office issues: licences and receipts as PDF (no imports from bot/ or dialogs/)."""
