@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from bot.api.routes import router as api_router
-from bot.config import Settings, get_settings
+from bot.config import Settings, SettingsError, get_settings
 from bot.logging import setup_logging
 from bot.office.reminders import CaseReminderTask
 from bot.office.wiring import build_outbox_sender
@@ -73,7 +76,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                     await watcher
             await built.close()
 
-    app = FastAPI(title="LINE civic assistant", lifespan=lifespan)
+    # the API description lists every route for anyone who asks: only with API_DOCS=true (issue 15)
+    docs = settings.api_docs
+    app = FastAPI(title="LINE civic assistant", lifespan=lifespan, docs_url="/docs" if docs else None,
+                  redoc_url="/redoc" if docs else None, openapi_url="/openapi.json" if docs else None)
     app.include_router(webhook_router)
     app.include_router(api_router)  # officers' API, /api/v1 (bot/api)
     # citizens' payment pages and licence links; app.state.bill_lookup / link_signer come from the cases code
@@ -103,4 +109,22 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     return app
 
 
+def preflight(settings: Settings) -> None:
+    """Refuse to start, in one line, when the database server cannot be reached at all (issue 15).
+
+    Without this a closed port shows up as a long traceback from the migrations.
+    """
+    if settings.database_url.startswith("sqlite"):
+        return
+    parts = urlsplit(settings.database_url)
+    host, port = parts.hostname or "localhost", parts.port or 5432
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as exc:
+        sys.stderr.write(f"configuration error: DATABASE_URL: cannot connect to {host}:{port} "
+                         f"({exc.strerror or type(exc).__name__})\n")
+        raise SettingsError(2) from None
+
+
+preflight(get_settings())
 app = create_app()

@@ -24,3 +24,5 @@ def setup_logging(level: str = "INFO") -> None:
     if not any(isinstance(f, MaskingFilter) for h in root.handlers for f in h.filters):
         root.addHandler(handler)
     root.setLevel(level)
+    # SQLAlchemy logs every statement at INFO/DEBUG when the root logger lets it: never (issue 15)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)

@@ -24,9 +24,13 @@ from bot.runtime.sending import ReplySender
 from bot.runtime.services import Services
 from bot.transport.events import EventKind, InboundEvent
 from bot.transport.queue import EventQueue, Handler, InProcessQueue, Journal, ResumeHandler
+from core.masking import mask_line_id as mask_id
 
 log = logging.getLogger(__name__)
 LOADING_AFTER_SECONDS = 0.4  # show LINE's typing animation only when an answer is slow
+RATE_PREFIX = "rate:"  # messages of one conversation in the current minute (in the store: across processes)
+RATE_LIMITED_KINDS = {EventKind.text, EventKind.postback, EventKind.image, EventKind.video, EventKind.audio,
+                      EventKind.file, EventKind.location, EventKind.sticker}
 TURN_DONE_PREFIX = "turn:"  # a turn applied for this webhook event id (its effects are not applied twice)
 
 
@@ -40,8 +44,28 @@ class EventProcessor:
     def now(self) -> datetime:
         return self.services.clock().astimezone(self._zone)
 
+    async def over_rate_limit(self, event: InboundEvent) -> bool:
+        """True when this conversation sent too many messages this minute; the first one over gets one polite note.
+
+        Counted in the store (Redis when scaled out), so the limit holds across processes.
+        """
+        limit = self.services.settings.rate_limit_per_minute
+        if not limit or event.kind not in RATE_LIMITED_KINDS or event.source_type == "internal":
+            return False
+        minute = int(self.services.clock().timestamp() // 60)
+        count = await self.services.store.incr(f"{RATE_PREFIX}{event.user_key}:{minute}", 120)
+        if count <= limit:
+            return False
+        if count == limit + 1:
+            log.warning("rate limit: %s sent more than %d messages this minute", mask_id(event.user_id), limit)
+            note = self.services.knowledge.current.office_message("rate_limit.exceeded")
+            await self.sender.send(event, [Text(text=note)])
+        return True
+
     async def handle(self, event: InboundEvent) -> None:
         store = self.services.store
+        if await self.over_rate_limit(event):
+            return
         async with store.lock(event.user_key):
             if await store.get(TURN_DONE_PREFIX + event.event_id) is not None:
                 # a worker died after this turn was saved but before its event was acknowledged

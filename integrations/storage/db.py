@@ -30,7 +30,8 @@ class Database:
         self.url = async_url(url)
         if self.url.startswith("sqlite+aiosqlite:///") and ":memory:" not in self.url:
             Path(self.url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(self.url)
+        # hide_parameters: no log (at any level) may show the values of a query: they are personal data
+        self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 
     @asynccontextmanager
