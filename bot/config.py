@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     api_docs: bool = False  # /docs, /redoc, /openapi.json (off: they describe every route to anyone)
     allow_console_sms: bool = False  # SMS_PROVIDER=console on a public server prints OTPs instead of sending
     otp_max_total_failures: int = Field(default=100, ge=1, le=100)  # SP 800-63B 5.2.2, across lock windows
-    otp_max_sends_per_hour_per_account: int = Field(default=5, ge=1)
+    otp_max_sends_per_hour_per_account: int = Field(default=10, ge=1)  # any number, from one LINE account
 
     # office side (issue 12: bot/office, bot/api): officers' group, outbox, payments, reminders
     line_officer_group_id: str | None = None  # LINE group that gets alerts (undeliverable case notices)

@@ -4,7 +4,11 @@
 - Valid OTP_TTL_SECONDS (5 minutes); single use (an atomic "used_at IS NULL" update).
 - OTP_MAX_ATTEMPTS (5) wrong codes lock the application for OTP_LOCK_SECONDS (15 minutes).
 - A new code may be requested after OTP_RESEND_AFTER_SECONDS (60 s); it invalidates the previous one.
-- At most OTP_MAX_SENDS_PER_HOUR (5) codes per phone number per hour, whatever the application.
+- At most OTP_MAX_SENDS_PER_HOUR (5) codes per phone number per hour from one LINE account, and
+  OTP_MAX_SENDS_PER_HOUR_PER_ACCOUNT (10) per account whatever the number: a stranger who types a
+  citizen's number spends their own allowance, never the citizen's (issue 15).
+- OTP_MAX_TOTAL_FAILURES (100, SP 800-63B 5.2.2) consecutive wrong codes across lock windows
+  block the application for good ("blocked"): a new application or an officer is needed.
 - A gateway failure is reported (status "failed"); the code it would have carried is discarded.
 """
 
@@ -27,6 +31,7 @@ from bot.config import Settings
 from integrations.sms import SmsError, SmsSender
 from integrations.storage.db import Database
 from integrations.storage.models.applications import Application, OtpChallenge
+from integrations.storage.models.reliability import OtpFailureTotal
 from integrations.storage.pii import PiiCipher
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,7 @@ class SendStatus(StrEnum):
     too_soon = "too_soon"  # a code was sent less than a minute ago
     rate_limited = "rate_limited"  # too many codes to this number this hour
     locked = "locked"  # too many wrong codes: wait
+    blocked = "blocked"  # too many wrong codes in total: a new application or an officer
     failed = "failed"  # the SMS gateway did not take it
 
 
@@ -45,6 +51,7 @@ class VerifyStatus(StrEnum):
     ok = "ok"
     wrong = "wrong"
     locked = "locked"
+    blocked = "blocked"  # OTP_MAX_TOTAL_FAILURES consecutive wrong codes across lock windows
     expired = "expired"
     missing = "missing"  # no live code: send one first
 
@@ -104,9 +111,16 @@ class OtpService:
         until = app.otp_locked_until if app else None
         return until if until is not None and until > now else None
 
+    async def _blocked(self, application_id: int) -> bool:
+        async with self.db.session() as session:
+            total = await session.get(OtpFailureTotal, application_id)
+        return total is not None and total.failures >= self.settings.otp_max_total_failures
+
     async def send(self, application_id: int, phone: str, text_for: Callable[[str], str]) -> SendResult:
         """Send a new code to `phone`; `text_for(code)` builds the SMS text."""
         now = self.clock()
+        if await self._blocked(application_id):
+            return SendResult(SendStatus.blocked)
         until = await self._locked_until(application_id, now)
         if until is not None:
             return SendResult(SendStatus.locked, until=until)
@@ -117,18 +131,25 @@ class OtpService:
                 .order_by(col(OtpChallenge.created_at).desc())
             )).first()
             hour_ago = now - timedelta(hours=1)
-            recent = (await session.exec(
+            application = await session.get(Application, application_id)
+            account = application.line_user_id if application else ""
+            # only this LINE account's sends count: another account cannot spend this citizen's allowance
+            of_account = (
                 select(func.count(), func.min(OtpChallenge.created_at))
-                .where(OtpChallenge.phone_index == phone_index, col(OtpChallenge.created_at) > hour_ago)
-            )).one()
+                .join(Application, col(Application.id) == col(OtpChallenge.application_id))
+                .where(col(Application.line_user_id) == account, col(OtpChallenge.created_at) > hour_ago)
+            )
+            recent = (await session.exec(of_account.where(OtpChallenge.phone_index == phone_index))).one()
+            recent_any = (await session.exec(of_account)).one()
         resend_after = timedelta(seconds=self.settings.otp_resend_after_seconds)
         if last is not None and now - last.created_at < resend_after:
             wait = math.ceil((last.created_at + resend_after - now).total_seconds())
             return SendResult(SendStatus.too_soon, wait_seconds=wait)
-        count, oldest = recent
-        if count >= self.settings.otp_max_sends_per_hour:
-            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
-            return SendResult(SendStatus.rate_limited, until=oldest + timedelta(hours=1))
+        for (count, oldest), cap in ((recent, self.settings.otp_max_sends_per_hour),
+                                     (recent_any, self.settings.otp_max_sends_per_hour_per_account)):
+            if count >= cap:
+                oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
+                return SendResult(SendStatus.rate_limited, until=oldest + timedelta(hours=1))
 
         code, salt = new_code(), secrets.token_hex(16)
         try:
@@ -151,6 +172,8 @@ class OtpService:
 
     async def verify(self, application_id: int, typed: str) -> VerifyResult:
         now = self.clock()
+        if await self._blocked(application_id):
+            return VerifyResult(VerifyStatus.blocked)
         until = await self._locked_until(application_id, now)
         if until is not None:
             return VerifyResult(VerifyStatus.locked, until=until)
@@ -171,6 +194,10 @@ class OtpService:
                     await session.exec(
                         update(Application).where(col(Application.id) == application_id).values(otp_failures=0)
                     )
+                    await session.exec(
+                        update(OtpFailureTotal).where(col(OtpFailureTotal.application_id) == application_id)
+                        .values(failures=0, updated_at=now)
+                    )
             if used.rowcount == 1:
                 return VerifyResult(VerifyStatus.ok)
             return VerifyResult(VerifyStatus.missing)  # used a moment ago by a concurrent turn
@@ -184,6 +211,18 @@ class OtpService:
                 .values(otp_failures=Application.otp_failures + 1).returning(Application.otp_failures)
             )
             failures = int(result.scalar_one())
+            total = await session.get(OtpFailureTotal, application_id)
+            if total is None:
+                total = OtpFailureTotal(application_id=application_id, failures=0, updated_at=now)
+            total.failures, total.updated_at = total.failures + 1, now
+            session.add(total)
+            if total.failures >= self.settings.otp_max_total_failures:
+                await session.exec(
+                    update(OtpChallenge).where(col(OtpChallenge.id) == challenge.id).values(superseded_at=now)
+                )
+                log.warning("OTP blocked for application %s after %d wrong codes in total", application_id,
+                            total.failures)
+                return VerifyResult(VerifyStatus.blocked)
             if failures < limit:
                 return VerifyResult(VerifyStatus.wrong, remaining=limit - failures)
             until = now + timedelta(seconds=self.settings.otp_lock_seconds)

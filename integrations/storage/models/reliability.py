@@ -40,3 +40,18 @@ class InboundEventRow(SQLModel, table=True):
     attempts: int = 0
     received_at: datetime = _utc()
     updated_at: datetime = _utc(index=True)
+
+
+class OtpFailureTotal(SQLModel, table=True):
+    """Consecutive wrong OTP codes of one application across lock windows (SP 800-63B 5.2.2: at most 100).
+
+    The per-window counter (`applications.otp_failures`) resets at each lock; this one resets only
+    on a right code. At OTP_MAX_TOTAL_FAILURES the application takes no more codes: the citizen
+    starts a new one, or an officer deletes this row after checking who it is.
+    """
+
+    __tablename__ = "otp_failure_totals"
+
+    application_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    failures: int = 0
+    updated_at: datetime = _utc()

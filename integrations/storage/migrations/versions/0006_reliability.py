@@ -40,9 +40,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_inbound_events_state", "inbound_events", ["state"])
     op.create_index("ix_inbound_events_updated_at", "inbound_events", ["updated_at"])
+    op.create_table(
+        "otp_failure_totals",
+        sa.Column("application_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("updated_at", _utc(), nullable=False),
+        sa.PrimaryKeyConstraint("application_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("otp_failure_totals")
     op.drop_index("ix_inbound_events_updated_at", table_name="inbound_events")
     op.drop_index("ix_inbound_events_state", table_name="inbound_events")
     op.drop_table("inbound_events")
