@@ -16,12 +16,12 @@ from fastapi.responses import JSONResponse
 
 from bot.api.routes import router as api_router
 from bot.config import Settings, SettingsError, get_settings
+from bot.jobs.scheduler import JobScheduler
 from bot.logging import setup_logging
 from bot.office.reminders import CaseReminderTask
 from bot.office.wiring import build_outbox_sender
 from bot.runtime.services import Services, build_services
 from bot.runtime.worker import EventProcessor, build_queue
-from bot.scheduler import ReminderScheduler
 from bot.transport.queue import InProcessQueue
 from bot.transport.webhook import router as webhook_router
 from bot.web.routes import router as web_router  # payment pages, licence downloads (pay area)
@@ -50,8 +50,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services, app.state.queue, app.state.processor = built, queue, processor
         stop = asyncio.Event()
         watcher = asyncio.create_task(built.knowledge.watch(stop)) if settings.watch_knowledge else None
-        # deadline reminders (bot/scheduler.py; REMINDER_* settings)
-        reminders = ReminderScheduler(built)
+        # jobs outside a turn: deadline reminders, draft sweep (bot/jobs/; REMINDER_* settings)
+        reminders = JobScheduler(built)
         reminders.start()
         app.state.reminders = reminders
         # office side: the outbox sender delivers case notifications (bot/office/outbox.py)

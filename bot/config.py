@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from integrations.storage.db import DEFAULT_DATABASE_URL
+
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 MIN_SECRET_KEY_CHARS = 32
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +27,7 @@ class Settings(BaseSettings):
     line_api_base_url: str = "https://api.line.me"
     line_data_api_base_url: str = "https://api-data.line.me"
 
-    database_url: str = f"sqlite+aiosqlite:///{REPO_ROOT / 'data' / 'bot.sqlite3'}"
+    database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     public_base_url: str = "http://localhost:8000"
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR

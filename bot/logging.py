@@ -16,6 +16,16 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+class AccessLogMaskingFilter(logging.Filter):
+    """uvicorn's access lines carry the request path (a payment link's token) as an argument its formatter
+    unpacks, so mask inside the arguments instead of flattening the message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(mask_text(arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
+
+
 def setup_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -24,5 +34,8 @@ def setup_logging(level: str = "INFO") -> None:
     if not any(isinstance(f, MaskingFilter) for h in root.handlers for f in h.filters):
         root.addHandler(handler)
     root.setLevel(level)
+    access = logging.getLogger("uvicorn.access")  # its own handler, not the root's (pay area: link tokens)
+    if not any(isinstance(f, AccessLogMaskingFilter) for f in access.filters):
+        access.addFilter(AccessLogMaskingFilter())
     # SQLAlchemy logs every statement at INFO/DEBUG when the root logger lets it: never (issue 15)
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)

@@ -22,6 +22,8 @@ _PHONE = re.compile(r"(?<!\d)(?:\+?66[- ]?|0)([689])(\d)[- ]?(\d{3})[- ]?(\d{4})
 # a 6-digit code next to the word OTP / รหัส
 _OTP = re.compile(r"(?i)((?:otp|รหัส)[^0-9๐-๙]{0,12})([0-9๐-๙]{4,8})(?![0-9๐-๙])")
 _NON_DIGITS = re.compile(r"\D")
+# signed payment / licence link tokens (core/signed_links.py): whoever reads the log could open the bill
+_LINK_TOKEN = re.compile(r"(/pay/|/files/licence/)[A-Za-z0-9_-]+\.\d+\.[A-Za-z0-9_-]+")
 
 
 def mask_national_id(digits: str) -> str:
@@ -41,7 +43,8 @@ def mask_digits(text: str, keep: int = 4) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Free text with every national ID, mobile number and OTP in it masked (log lines)."""
+    """Free text with every national ID, mobile number, OTP and link token in it masked (log lines)."""
+    text = _LINK_TOKEN.sub(lambda m: f"{m.group(1)}<token>", text)
     text = _NATIONAL_ID.sub(lambda m: f"{m.group(1)}-XXXX-XXXXX-XX-{m.group(5)}", text)
     text = _PHONE.sub(lambda m: f"0{m.group(1)}X-XXX-{m.group(4)}", text)
     return _OTP.sub(lambda m: f"{m.group(1)}******", text)

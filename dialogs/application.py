@@ -15,6 +15,8 @@ from typing import Any
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Reply, Text, pick
+from core.applications import ApplicationStatus
+from core.ports import ApplicationRecord
 from core.thai_dates import thai_date
 from dialogs import application_docs, application_form, application_identity, application_review
 from dialogs.application_common import (
@@ -34,7 +36,6 @@ from dialogs.application_common import (
 from dialogs.base import Dialog, StepHandler, Transition
 from dialogs.drafts import drafts_reply, withdraw
 from dialogs.menu import menu_choices
-from integrations.storage.models.applications import Application, ApplicationStatus
 from knowledge.schema import Category
 
 ALTERNATIVE_MIN_SCORE = 0.15  # NLU service alternatives worth offering when none was named
@@ -123,13 +124,13 @@ async def begin(ctx: TurnContext, data: Data, service_id: str, *, allow_resume: 
         draft = await repo(ctx).draft_for(ctx.event.user_id or "", service_id)
         if draft is not None:
             data.application_id = draft.id
-            ctx.notes["draft"] = draft
+            ctx.notes.draft = draft
             return await goto(ctx, data, Step.resume_or_new)  # not saved: the draft keeps its own step
     data.application_id = None
     return await goto(ctx, data, Step.consent)
 
 
-async def resume(ctx: TurnContext, app: Application | None) -> Transition:
+async def resume(ctx: TurnContext, app: ApplicationRecord | None) -> Transition:
     if app is None or app.status != ApplicationStatus.draft:
         return Transition([Text(text=ctx.msg("application.resume.none"), choices=menu_choices(ctx))], next=None)
     data = Data.model_validate({k: v for k, v in (app.progress or {}).items() if k in Data.model_fields})
@@ -138,10 +139,10 @@ async def resume(ctx: TurnContext, app: Application | None) -> Transition:
     if service is None:
         return Transition([Text(text=ctx.msg("application.resume.service_gone"), choices=menu_choices(ctx))],
                           next=None)
-    ctx.notes["application"] = app
+    ctx.notes.application = app
     ctx.session.focus_service = app.service_id
     ctx.session.answers.update({k: bool(v) for k, v in app.condition_answers.items()})
-    step = Step(app.step) if app.step in Step.__members__ else Step.review
+    step = Step(app.step) if app.step is not None and app.step in Step.__members__ else Step.review
     fits = (
         (step is not Step.field or 0 <= data.field_index < len(service.form_fields))
         and (step is not Step.condition or data.condition_id in {c.id for c in service.conditions})
@@ -156,8 +157,8 @@ async def resume(ctx: TurnContext, app: Application | None) -> Transition:
 @asks(Step.resume_or_new)
 async def ask_resume_or_new(ctx: TurnContext, data: Data) -> list[Reply]:
     service = service_of(ctx, data)
-    draft = ctx.notes.get("draft")
-    if not isinstance(draft, Application):
+    draft = ctx.notes.draft
+    if draft is None:
         draft = await repo(ctx).get(data.application_id or 0, ctx.event.user_id)
     assert service is not None and draft is not None
     updated = thai_date(ctx.msg, draft.updated_at.astimezone(ctx.now.tzinfo).date())
@@ -211,7 +212,7 @@ async def on_consent(ctx: TurnContext, data: Data) -> Transition | None:
     app = await repo(ctx).create_draft(user, service.id, service.title, ctx.knowledge.version)
     await repo(ctx).record_consent(user, service.id, version, accepted=True, application_id=app.id)
     data.application_id = app.id
-    ctx.notes["application"] = app
+    ctx.notes.application = app
     return await advance(ctx, data, Step.consent, [Text(text=ctx.msg("application.consent.thanks"))])
 
 
@@ -227,7 +228,7 @@ def guarded(handler: Callable[[TurnContext, Data], Any]) -> StepHandler:
             if app is None or app.status != ApplicationStatus.draft:
                 return Transition([Text(text=ctx.msg("application.resume.none"), choices=menu_choices(ctx))],
                                   next=None)
-            ctx.notes["application"] = app
+            ctx.notes.application = app
             if is_resume_words(ctx):
                 return await resume(ctx, app)
         result: Transition | None = await handler(ctx, data)
@@ -239,7 +240,7 @@ def guarded(handler: Callable[[TurnContext, Data], Any]) -> StepHandler:
 async def fallback(ctx: TurnContext, data: Data) -> Transition | None:
     """Input no step and no other dialog wanted (a sticker, a stale button): ask again."""
     step = ctx.session.step
-    if step not in Step.__members__:
+    if step is None or step not in Step.__members__:
         return None
     if data.application_id is not None and await repo(ctx).get(data.application_id, ctx.event.user_id) is None:
         return None

@@ -17,12 +17,11 @@ from pydantic import BaseModel, Field
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Choice, Reply, Text, postback_choice
+from core.applications import document_key
+from core.ports import ApplicationRecord, Applications
 from core.words import yes_or_no
 from dialogs.answers import plain
 from dialogs.base import Transition
-from integrations.storage.models.applications import Application
-from integrations.storage.pii import cipher_for
-from integrations.storage.repos_applications import ApplicationRepo, document_key
 from knowledge.schema import Document, Service
 
 DIALOG_NAME = "application"
@@ -80,19 +79,19 @@ def asks(step: Step) -> Callable[[AskFn], AskFn]:
 # --- services of a turn ----------------------------------------------------------------------
 
 
-def repo(ctx: TurnContext) -> ApplicationRepo:
-    return ApplicationRepo(ctx.services.db, cipher_for(ctx.services.settings), ctx.services.clock)
+def repo(ctx: TurnContext) -> Applications:
+    return ctx.ports.applications
 
 
-async def current_app(ctx: TurnContext, data: Data) -> Application | None:
+async def current_app(ctx: TurnContext, data: Data) -> ApplicationRecord | None:
     """The application of this conversation (read once per turn)."""
     if data.application_id is None:
         return None
-    cached = ctx.notes.get("application")
-    if isinstance(cached, Application) and cached.id == data.application_id:
+    cached = ctx.notes.application
+    if cached is not None and cached.id == data.application_id:
         return cached
     app = await repo(ctx).get(data.application_id, ctx.event.user_id)
-    ctx.notes["application"] = app
+    ctx.notes.application = app
     return app
 
 
@@ -100,7 +99,7 @@ def service_of(ctx: TurnContext, data: Data) -> Service | None:
     return ctx.knowledge.services.get(data.service_id or "")
 
 
-def checklist(service: Service, app: Application) -> list[Document]:
+def checklist(service: Service, app: ApplicationRecord) -> list[Document]:
     return service.documents_for(dict(app.condition_answers))
 
 
@@ -196,7 +195,7 @@ async def stay(ctx: TurnContext, data: Data, step: Step, replies: list[Reply]) -
     return Transition(replies, next=step.value, data=data)
 
 
-async def first_condition(ctx: TurnContext, data: Data, app: Application, service: Service) -> str | None:
+async def first_condition(ctx: TurnContext, data: Data, app: ApplicationRecord, service: Service) -> str | None:
     """The next condition question to ask (edit mode: every one in turn; else the unanswered)."""
     ids = [c.id for c in service.conditions]
     if data.editing:
@@ -208,7 +207,8 @@ async def first_condition(ctx: TurnContext, data: Data, app: Application, servic
     return next((c for c in ids if c not in app.condition_answers), None)
 
 
-async def next_document(ctx: TurnContext, data: Data, app: Application, service: Service, start: int) -> int | None:
+async def next_document(ctx: TurnContext, data: Data, app: ApplicationRecord, service: Service,
+                        start: int) -> int | None:
     docs = checklist(service, app)
     if not data.missing_only:
         return start if start < len(docs) else None

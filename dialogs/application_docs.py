@@ -1,6 +1,6 @@
 """Documents: one photo or PDF per document on this applicant's checklist.
 
-The file is downloaded from LINE (bot/runtime/media.fetch_media: type by magic bytes, at most
+The file is downloaded from LINE (the media port, bot/runtime/media.py: type by magic bytes, at most
 10 MB), stored with `services.files`, and ticked off. "ส่งภายหลัง" marks a document as
 coming later: the application can be reviewed but stays a draft until every document is in.
 """
@@ -8,9 +8,10 @@ coming later: the application can be reviewed but stays a draft until every docu
 from __future__ import annotations
 
 from bot.runtime.context import TurnContext
-from bot.runtime.media import MediaRejected, fetch_media
 from bot.runtime.replies import Choice, Reply, Text, postback_choice
 from bot.transport.events import MEDIA_KINDS
+from core.applications import DocumentStatus, document_key
+from core.media import MediaRejected
 from dialogs.application_common import (
     Data,
     Step,
@@ -27,8 +28,6 @@ from dialogs.application_common import (
     service_of,
 )
 from dialogs.base import Transition
-from integrations.storage.models.applications import DocumentStatus
-from integrations.storage.repos_applications import document_key
 
 LATER_WORDS = frozenset({"ส่งภายหลัง", "ภายหลัง", "ส่งทีหลัง", "ทีหลัง", "ไว้ก่อน", "later"})
 
@@ -75,15 +74,14 @@ async def on_document(ctx: TurnContext, data: Data) -> Transition | None:
         return await advance(ctx, data, Step.document, [Text(text=ctx.msg("application.document.later"))])
     if ctx.event.kind in MEDIA_KINDS:
         try:
-            media = await fetch_media(ctx.services.line, ctx.event)
+            media = await ctx.ports.media.fetch(ctx.event)
         except MediaRejected as rejected:
             return await goto(ctx, data, Step.document, [Text(text=ctx.msg(rejected.reason))])
-        file_key = await ctx.services.files.save(f"applications-{app.id}", f"{key}{media.extension}", media.data,
-                                                 media.content_type)
+        file_key = await ctx.ports.media.keep(f"applications-{app.id}", f"{key}{media.extension}", media)
         replaced = await repo(ctx).set_document(app.id, doc.name, DocumentStatus.received, file_key=file_key,
                                                 content_type=media.content_type, size_bytes=len(media.data))
         if replaced:
-            await ctx.services.files.delete(replaced)
+            await ctx.ports.media.discard(replaced)
         received = await repo(ctx).documents(app.id)
         done = sum(1 for d in docs if (r := received.get(document_key(d.name))) and r.status == "received")
         ack = Text(text=ctx.msg("application.document.received", done=done, total=len(docs)))

@@ -21,6 +21,7 @@ from bot.validators import (
     parse_mobile,
     parse_national_id,
 )
+from core.applications import Applicant
 from dialogs.application_common import (
     Data,
     Step,
@@ -35,7 +36,6 @@ from dialogs.application_common import (
     yes_no,
 )
 from dialogs.base import Transition
-from integrations.storage.repos_applications import Applicant
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class IdentityItem:
     step: Step
     ask_key: str
     parse: Callable[[str], Parsed[str]]
-    attribute: str  # field of Applicant and keyword of ApplicationRepo.set_applicant
+    attribute: str  # field of Applicant and keyword of Applications.set_applicant (core/ports.py)
     shown: Callable[[str], str] = str  # how the value is shown back
     ack_key: str | None = None  # acknowledgement that repeats the value, formatted
 

@@ -8,14 +8,16 @@ rate limit or a lock-out leaves the application a draft, with a plain explanatio
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from bot.otp import OtpService, SendStatus, VerifyStatus, normalise_code
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Button, Card, Choice, Reply, Text, postback_choice
 from bot.validators import format_mobile, format_national_id
+from core.applications import DocumentStatus, document_key
 from core.masking import mask_mobile
+from core.otp import SendStatus, VerifyStatus, normalise_code
+from core.ports import ApplicationRecord
 from core.thai_dates import buddhist_year, thai_date, thai_datetime
 from dialogs.application_common import (
     Data,
@@ -35,20 +37,12 @@ from dialogs.application_common import (
 from dialogs.application_form import shown_value
 from dialogs.base import Transition
 from dialogs.menu import menu_choices
-from integrations.storage.models.applications import Application, DocumentStatus
-from integrations.storage.pii import cipher_for
-from integrations.storage.repos_applications import document_key
 from knowledge.schema import Service
 
 SUBMIT_WORDS = frozenset({"ยืนยัน", "ส่งคำขอ", "ยืนยันส่งคำขอ", "ยืนยันและส่งคำขอ", "submit"})
 RESEND_WORDS = frozenset({"ขอรหัสใหม่", "ส่งรหัสใหม่", "ส่งใหม่", "ขอใหม่", "otpไม่มา", "รหัสไม่มา", "resend"})
 SAVE_WORDS = frozenset({"บันทึก", "บันทึกร่าง", "บันทึกร่างไว้ก่อน", "บันทึกไว้ก่อน", "save"})
 EDIT_SECTIONS = ("applicant", "form", "docs", "missing", "phone")
-
-
-def otp_service(ctx: TurnContext) -> OtpService:
-    settings = ctx.services.settings
-    return OtpService(ctx.services.db, ctx.services.sms, cipher_for(settings), settings, ctx.services.clock)
 
 
 def _choice(ctx: TurnContext, key: str, action: str, **params: str) -> Choice:
@@ -60,7 +54,7 @@ def _clock_time(ctx: TurnContext, moment: datetime | None) -> str:
     return moment.astimezone(ctx.now.tzinfo).strftime("%H:%M") if moment else "-"
 
 
-async def missing_documents(ctx: TurnContext, service: Service, app: Application) -> list[str]:
+async def missing_documents(ctx: TurnContext, service: Service, app: ApplicationRecord) -> list[str]:
     stored = await repo(ctx).documents(app.id or 0)
     return [
         d.name for d in checklist(service, app)
@@ -124,8 +118,8 @@ async def edit(ctx: TurnContext, data: Data, section: str) -> Transition:
     return await advance(ctx, data, Step.condition)
 
 
-async def save_and_leave(ctx: TurnContext, data: Data, app: Application) -> Transition:
-    expires = repo(ctx).expires_at(app, ctx.services.settings.draft_ttl_days)
+async def save_and_leave(ctx: TurnContext, data: Data, app: ApplicationRecord) -> Transition:
+    expires = app.updated_at + timedelta(days=ctx.services.settings.draft_ttl_days)
     text = ctx.msg("application.saved", expires=thai_date(ctx.msg, expires.astimezone(ctx.now.tzinfo).date()))
     return Transition([Text(text=text, choices=menu_choices(ctx))], next=None)
 
@@ -162,7 +156,7 @@ async def ask_otp(ctx: TurnContext, data: Data) -> list[Reply]:
     return [Text(text=ctx.msg("application.otp.ask"), choices=otp_choices(ctx))]
 
 
-async def send_code(ctx: TurnContext, data: Data, app: Application) -> Transition:
+async def send_code(ctx: TurnContext, data: Data, app: ApplicationRecord) -> Transition:
     service = service_of(ctx, data)
     who = repo(ctx).applicant(app)
     assert service is not None
@@ -173,12 +167,13 @@ async def send_code(ctx: TurnContext, data: Data, app: Application) -> Transitio
         data.editing, data.field_index = True, unanswered[0] - 1
         return await advance(ctx, data, Step.field)
     minutes = max(1, ctx.services.settings.otp_ttl_seconds // 60)
-    result = await otp_service(ctx).send(
-        app.id or 0, who.phone,
+    phone = who.phone or ""  # the review lets only a complete applicant through to the OTP
+    result = await ctx.ports.otp.send(
+        app.id or 0, phone,
         lambda code: ctx.msg("application.otp.sms", code=code, service=service.short_name, minutes=minutes),
     )
     if result.status is SendStatus.sent:
-        text = ctx.msg("application.otp.sent", phone=mask_mobile(who.phone), minutes=minutes)
+        text = ctx.msg("application.otp.sent", phone=mask_mobile(phone), minutes=minutes)
         return await stay(ctx, data, Step.otp, [Text(text=text, choices=otp_choices(ctx))])
     if result.status is SendStatus.too_soon:
         text = ctx.msg("application.otp.too_soon", seconds=result.wait_seconds)
@@ -211,7 +206,7 @@ async def on_otp(ctx: TurnContext, data: Data) -> Transition | None:
             return None
         return await stay(ctx, data, Step.otp, [Text(text=ctx.msg("application.otp.format"),
                                                       choices=otp_choices(ctx))])
-    result = await otp_service(ctx).verify(app.id or 0, code)
+    result = await ctx.ports.otp.verify(app.id or 0, code)
     if result.status is VerifyStatus.ok:
         return await finish(ctx, data, app)
     if result.status is VerifyStatus.wrong:
@@ -224,7 +219,7 @@ async def on_otp(ctx: TurnContext, data: Data) -> Transition | None:
     return await stay(ctx, data, Step.otp, [Text(text=ctx.msg("application.otp.expired"), choices=otp_choices(ctx))])
 
 
-async def finish(ctx: TurnContext, data: Data, app: Application) -> Transition:
+async def finish(ctx: TurnContext, data: Data, app: ApplicationRecord) -> Transition:
     service = service_of(ctx, data)
     assert service is not None
     tracking = await repo(ctx).submit(app, ctx.knowledge.office.tracking_prefix, buddhist_year(ctx.now))

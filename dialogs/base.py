@@ -1,6 +1,7 @@
 """The shape every dialog shares: explicit steps, typed data, a transition per turn.
 
-A dialog module declares `class Step(StrEnum)`, `class Data(BaseModel)` and one
+A dialog module declares `class Step(StrEnum)`, `class Data(BaseModel)` when it keeps
+data between turns (else `data_type` is left out and its handlers get a `NoData`), and one
 `DIALOG = Dialog(...)` literal. Step handlers are small async functions
 `(ctx, data) -> Transition | None`; returning None means "this input is not
 for me", which lets the dispatcher try other dialogs' entry points before the
@@ -21,6 +22,10 @@ from bot.runtime.replies import Reply
 D = TypeVar("D", bound=BaseModel)
 
 
+class NoData(BaseModel):
+    """The data of a dialog that keeps nothing between turns."""
+
+
 @dataclass
 class Transition:
     replies: list[Reply] = field(default_factory=list)
@@ -39,8 +44,8 @@ EntryMatcher = Callable[[TurnContext], bool]
 @dataclass(frozen=True)
 class Dialog(Generic[D]):
     name: str
-    data_type: type[D]
     start: StartHandler
+    data_type: type[BaseModel] = NoData  # the dialog's typed data (a pydantic model), kept in the session
     steps: Mapping[str, StepHandler] = field(default_factory=dict)
     intents: frozenset[str] = frozenset()  # NLU intents that start this dialog
     postbacks: frozenset[str] = frozenset()  # postback actions that start this dialog
@@ -61,8 +66,8 @@ class Dialog(Generic[D]):
             return True
         return ctx.intent in self.intents
 
-    def load(self, raw: dict[str, Any]) -> D:
+    def load(self, raw: dict[str, Any]) -> BaseModel:
         return self.data_type.model_validate(raw)
 
-    def fresh(self) -> D:
+    def fresh(self) -> BaseModel:
         return self.data_type()

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Text
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.menu import menu_choices
 
 # Exact words that always cancel, even if the NLU is unsure about a one-word message.
 CANCEL_WORDS = frozenset({"ยกเลิก", "ยกเลิกค่ะ", "ยกเลิกครับ", "cancel", "หยุด", "ออก", "พอแล้ว"})
 CANCEL_MIN_CONFIDENCE = 0.6
-
-
-class Data(BaseModel):
-    pass
 
 
 # Inside a flow only an explicit cancel word interrupts: a short "ไม่" / "ไม่ต้อง" answers the
@@ -35,7 +29,7 @@ def wants_cancel(ctx: TurnContext) -> bool:
     return ctx.nlu is not None and ctx.nlu.intent == "cancel" and ctx.nlu.confidence >= CANCEL_MIN_CONFIDENCE
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     flow = ctx.session.dialog
     ctx.session.end_dialog()
     # an application is saved as a draft at every step: say so, and how to come back to it
@@ -43,6 +37,6 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition([Text(text=ctx.msg(key), choices=menu_choices(ctx))])
 
 
-DIALOG: Dialog[Data] = Dialog(
-    name="cancel", data_type=Data, start=start, postbacks=frozenset({"cancel"}), matcher=wants_cancel
+DIALOG: Dialog[NoData] = Dialog(
+    name="cancel", start=start, postbacks=frozenset({"cancel"}), matcher=wants_cancel
 )

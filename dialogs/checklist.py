@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import MAX_TEXT_CHARS, Choice, Text, pick
+from bot.runtime.replies import MAX_TEXT_CHARS, Choice, Reply, Text, pick
 from core.words import NO_WORDS, UNSURE_WORDS, YES_WORDS
 from dialogs.answers import plain
 from dialogs.base import Dialog, Transition
@@ -114,10 +114,10 @@ def tick_choices(ctx: TurnContext, data: Data, service: Service) -> list[Choice]
     return choices
 
 
-def with_choices(texts: list[str], choices: list[Choice]) -> list[Text]:
+def with_choices(texts: list[str], choices: list[Choice]) -> list[Reply]:
     replies = [Text(text=t) for t in texts]
     replies[-1].choices = choices
-    return replies
+    return list[Reply](replies)  # a list of any reply: callers may add cards
 
 
 def show_list(ctx: TurnContext, data: Data, service: Service) -> Transition:

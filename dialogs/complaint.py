@@ -3,7 +3,7 @@
 - The first message often says it all ("น้ำไม่ไหลสองวันแล้ว"): its words suggest the category
   (confirmed with one tap) and the text is kept as the description.
 - Photo and location are optional ("ข้าม"); a photo is downloaded and checked by
-  bot/runtime/media.py and stored at once (services.files), only its key stays in the session.
+  the media port (core/ports.py) and stored at once, only its key stays in the session.
 - Inputs are accepted in any order: a photo or a shared location sent early is kept, and
   extra words while waiting for a photo are added to the description. Nothing typed is lost:
   the state lives in the session until the end, and the complaint row is written once, in
@@ -18,17 +18,17 @@ import logging
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.runtime.context import TurnContext
-from bot.runtime.media import MediaRejected, fetch_media
 from bot.runtime.replies import Card, Choice, Reply, Text, postback_choice
 from bot.transport.events import EventKind
+from core.complaints import ComplaintCategory, NewComplaint
+from core.media import MediaRejected
+from core.ports import PortUnavailable
 from core.thai_dates import buddhist_year
 from dialogs.answers import strip_particles
 from dialogs.base import Dialog, StepHandler, Transition
 from dialogs.menu import menu_choices
-from integrations.storage.models.civic import Complaint, ComplaintCategory, next_serial
 
 log = logging.getLogger(__name__)
 
@@ -182,12 +182,12 @@ async def _take_photo(ctx: TurnContext, data: Data, notes: list[str]) -> str | N
         notes.append(ctx.msg("complaint.photo_limit", max_photos=MAX_PHOTOS))
         return None
     try:
-        media = await fetch_media(ctx.services.line, ctx.event)
+        media = await ctx.ports.media.fetch(ctx.event)
     except MediaRejected as rejected:
         return ctx.msg(rejected.reason)
     if not media.content_type.startswith("image/"):
         return ctx.msg("complaint.photo_only")
-    key = await ctx.services.files.save("complaints", media.name, media.data, media.content_type)
+    key = await ctx.ports.media.keep("complaints", media.name, media)
     data.photo_keys.append(key)
     data.photos_done = True
     notes.append(ctx.msg("complaint.photo_received", count=len(data.photo_keys), max_photos=MAX_PHOTOS))
@@ -297,35 +297,22 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
 
 async def fallback(ctx: TurnContext, data: Data) -> Transition | None:
     step = ctx.session.step
-    return _ask(ctx, data, Step(step), []) if step in Step.__members__ else None
+    return _ask(ctx, data, Step(step), []) if step is not None and step in Step.__members__ else None
 
 
 # --- the record ----------------------------------------------------------------------------
 
 
-async def save_complaint(ctx: TurnContext, data: Data) -> Complaint:
-    """Write the complaint and take its number in one transaction (retried on a number clash)."""
-    office = ctx.knowledge.office
-    year_be = buddhist_year(ctx.now)
-    prefix = f"{office.tracking_prefix}-C"
-    for attempt in range(3):
-        row = Complaint(
-            reference="", category=data.category or "other", description=data.description or "",
-            photo_keys=list(data.photo_keys), latitude=data.latitude, longitude=data.longitude,
-            address=data.address, contact_consent=bool(data.consent),
-            line_user_id=ctx.event.user_id or ctx.event.reply_to or "", created_at=ctx.now,
-        )
-        try:
-            async with ctx.services.db.session() as session:
-                serial = await next_serial(session, prefix, year_be)
-                row.reference = f"{prefix}-{year_be}-{serial:06d}"
-                session.add(row)
-            return row
-        except IntegrityError:
-            if attempt == 2:
-                raise
-            log.info("complaint number clash, retrying")
-    raise AssertionError("unreachable")  # pragma: no cover
+async def save_complaint(ctx: TurnContext, data: Data) -> str:
+    """File the complaint; returns its number (TJL-C-2569-000123)."""
+    complaint = NewComplaint(
+        category=data.category or ComplaintCategory.other, description=data.description or "",
+        photo_keys=list(data.photo_keys), latitude=data.latitude, longitude=data.longitude,
+        address=data.address, contact_consent=bool(data.consent),
+        line_user_id=ctx.event.user_id or ctx.event.reply_to or "", created_at=ctx.now,
+    )
+    prefix = f"{ctx.knowledge.office.tracking_prefix}-C"
+    return await ctx.ports.complaints.file(complaint, prefix, buddhist_year(ctx.now))
 
 
 def _summary(ctx: TurnContext, data: Data, reference: str) -> list[Reply]:
@@ -358,14 +345,14 @@ def _summary(ctx: TurnContext, data: Data, reference: str) -> list[Reply]:
 
 async def _finish(ctx: TurnContext, data: Data, notes: list[str]) -> Transition:
     try:
-        complaint = await save_complaint(ctx, data)
-    except SQLAlchemyError:
+        reference = await save_complaint(ctx, data)
+    except PortUnavailable:
         log.exception("complaint could not be saved")
         retry = _choice(ctx.msg("complaint.retry.label"), retry="1")
         text = "\n".join([*notes, ctx.msg("complaint.save_failed")])
         return Transition([Text(text=text, choices=[retry])], next=Step.consent, data=data)
-    log.info("complaint %s saved (%s)", complaint.reference, complaint.category)
-    replies = _summary(ctx, data, complaint.reference)
+    log.info("complaint %s saved (%s)", reference, data.category)
+    replies = _summary(ctx, data, reference)
     if notes:
         replies.insert(0, Text(text="\n".join(notes)))
     return Transition(replies, next=None)

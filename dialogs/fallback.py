@@ -13,8 +13,6 @@ import logging
 import re
 from typing import Any
 
-from pydantic import BaseModel
-
 from bot.nlu.normalise import clean, normalise
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
@@ -22,11 +20,10 @@ from bot.runtime.replies import Choice, Text, pick
 from bot.transport.events import EventKind
 from core.intents import INTENTS
 from core.masking import mask_digits, mask_for_storage
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.cards import alternatives, service_label
 from dialogs.faq import confident_faq, faq_reply
 from dialogs.menu import menu_choices
-from integrations.storage.models.feedback import record_unknown
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +35,6 @@ LONG_NUMBER = re.compile(r"\d(?:[\d\- ]{7,})\d")  # 9+ digits: an ID or phone th
 # intents offered as "did you mean", with their label (a dialog must take the intent too)
 SUGGESTIBLE = ("list_services", "documents", "fees", "duration", "office_hours", "apply", "status",
                "complaint", "portal_help", "handoff")
-
-
-class Data(BaseModel):
-    pass
 
 
 def _handled_intents() -> set[str]:
@@ -78,8 +71,7 @@ async def remember(ctx: TurnContext) -> None:
     if not text:
         return
     try:
-        async with ctx.services.db.session() as session:
-            await record_unknown(session, normalise(text) or text, text, ctx.services.clock())
+        await ctx.ports.unknown_questions.record(normalise(text) or text, text, ctx.services.clock())
     except Exception:  # the reply matters more than the statistics
         log.exception("could not record an unknown question")
 
@@ -98,7 +90,7 @@ def offer_person(ctx: TurnContext) -> Transition:
     return Transition([Text(text=ctx.msg("fallback.offer_person"), choices=choices)])
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     kind = ctx.event.kind
     if kind not in {EventKind.text, EventKind.postback}:
         return Transition([Text(text=ctx.msg("non_text.reply"), choices=menu_choices(ctx))])
@@ -126,4 +118,4 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition([Text(text=ctx.msg("fallback.not_understood"), choices=menu_choices(ctx))])
 
 
-DIALOG: Dialog[Data] = Dialog(name="fallback", data_type=Data, start=start)
+DIALOG: Dialog[NoData] = Dialog(name="fallback", start=start)

@@ -8,22 +8,16 @@ that explains the legal deadline and its extensions). The fallback dialog uses `
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Choice, Text, pick
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.cards import follow_ups, understood
 from knowledge.schema import FaqEntry
 
 FAQ_MIN_SCORE = 0.6
 FAQ_OVER_OWN_ANSWER = 0.8  # intents whose own dialog answers for the citizen's service
 OWN_ANSWER_INTENTS = frozenset({"documents", "fees", "duration"})
-
-
-class Data(BaseModel):
-    pass
 
 
 def faq_entry(ctx: TurnContext, faq_id: str | None) -> FaqEntry | None:
@@ -57,7 +51,7 @@ def wants_faq(ctx: TurnContext) -> bool:
     return ctx.postback is None and confident_faq(ctx) is not None
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     entry = faq_entry(ctx, ctx.postback.get("id")) if ctx.postback is not None else confident_faq(ctx)
     if entry is None:  # a stale button: the entry was removed from the FAQ
         understood(ctx)
@@ -66,9 +60,8 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return faq_reply(ctx, entry)
 
 
-DIALOG: Dialog[Data] = Dialog(
+DIALOG: Dialog[NoData] = Dialog(
     name="faq",
-    data_type=Data,
     start=start,
     postbacks=frozenset({"faq"}),
     matcher=wants_faq,

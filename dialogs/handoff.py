@@ -6,29 +6,23 @@ stays with the bot; the reply gives the office phone for urgent matters.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Text
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.menu import menu_choices
 
 HANDOFF_MIN_CONFIDENCE = 0.6
-
-
-class Data(BaseModel):
-    pass
 
 
 def wants_person(ctx: TurnContext) -> bool:
     return ctx.nlu is not None and ctx.nlu.intent == "handoff" and ctx.nlu.confidence >= HANDOFF_MIN_CONFIDENCE
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     ctx.session.misses = 0
     return Transition([Text(text=ctx.msg("handoff.requested"), choices=menu_choices(ctx))])
 
 
-DIALOG: Dialog[Data] = Dialog(
-    name="handoff", data_type=Data, start=start, postbacks=frozenset({"handoff"}), matcher=wants_person
+DIALOG: Dialog[NoData] = Dialog(
+    name="handoff", start=start, postbacks=frozenset({"handoff"}), matcher=wants_person
 )

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Choice, Text, postback_choice
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 
 # postback action (an intent id, so the button and the words reach the same dialog), label key
 MENU_ITEMS: tuple[tuple[str, str], ...] = (
@@ -29,11 +27,7 @@ def menu_choices(ctx: TurnContext) -> list[Choice]:
     return choices
 
 
-class Data(BaseModel):
-    pass
-
-
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     lines = []
     if ctx.intent == "greeting":
         lines.append(ctx.msg("menu.greeting_reply"))
@@ -43,9 +37,8 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition([Text(text="\n".join(lines), choices=menu_choices(ctx))])
 
 
-DIALOG: Dialog[Data] = Dialog(
+DIALOG: Dialog[NoData] = Dialog(
     name="menu",
-    data_type=Data,
     start=start,
     intents=frozenset({"greeting", "help", "thanks"}),
     postbacks=frozenset({"menu"}),

@@ -11,14 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Button, Card, LocationReply, Reply, pick
 from core.thai_dates import clock_time, relative_day, weekday_name
 from dialogs.answers import plain
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.cards import maps_url, phone_uri, understood
 from knowledge.loader import holidays_of
 from knowledge.schema import HolidayCalendar, OfficeHours
@@ -138,20 +136,15 @@ def wants_location(ctx: TurnContext) -> bool:
     return len(plain(ctx.text)) <= MAX_BARE_QUESTION and asks_location(ctx)
 
 
-class Data(BaseModel):
-    pass
-
-
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     understood(ctx)
     if asks_location(ctx):
         return Transition(location_replies(ctx))
     return Transition([hours_card(ctx)])
 
 
-DIALOG: Dialog[Data] = Dialog(
+DIALOG: Dialog[NoData] = Dialog(
     name="office",
-    data_type=Data,
     start=start,
     intents=frozenset({"office_hours"}),
     postbacks=frozenset({"office_hours", "location", "contact"}),

@@ -9,12 +9,10 @@ keeps no state and a tap on an old button still works.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Button, Card, Choice, Text, pick, postback_choice
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from knowledge.loader import portal_help_of
 from knowledge.schema import PortalHelp, PortalHelpTopic
 
@@ -25,10 +23,6 @@ BIZPORTAL_URL = "https://bizportal.go.th"
 # the how-to topics in the order a first-time applicant goes through them
 JOURNEY = ("dga_register", "bizportal_login", "bizportal_fill_application", "bizportal_upload",
            "bizportal_save_draft", "bizportal_submit")
-
-
-class Data(BaseModel):
-    pass
 
 
 def _norm(text: str) -> str:
@@ -117,7 +111,7 @@ def topic_card(ctx: TurnContext, guide: PortalHelp, topic: PortalHelpTopic) -> C
     )
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     guide = portal_help_of(ctx.knowledge)
     if guide is None:
         return Transition([Text(text=ctx.msg("portal_help.unavailable"))])
@@ -132,9 +126,8 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition([topic_card(ctx, guide, topic)])
 
 
-DIALOG: Dialog[Data] = Dialog(
+DIALOG: Dialog[NoData] = Dialog(
     name="portal_help",
-    data_type=Data,
     start=start,
     intents=frozenset({"portal_help"}),
     postbacks=frozenset({ACTION}),

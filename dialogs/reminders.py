@@ -5,39 +5,24 @@ messages/civic.yaml) or a postback `a=remind&…`:
   s=<service>&d=<deadline>  subscribe          s=<service>   that service's deadlines
   op=pick  choose a deadline     op=list  my reminders     op=off&id=<n>  opt out
 Other dialogs offer the button with `reminder_choice(ctx, service_id)`. The dialog keeps
-no state; bot/scheduler.py sends the reminders.
+no state; bot/jobs/reminders.py sends the reminders.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
-from sqlmodel import col, select
-
+from bot.jobs.reminders import find_deadline, reminder_settings, window_text
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Choice, Text, postback_choice
-from bot.scheduler import (
-    closing_day,
-    due_kinds,
-    find_deadline,
-    next_window,
-    reminder_settings,
-    retry_key,
-    window,
-    window_text,
-)
+from core.deadlines import closing_day, due_kinds, next_window, retry_key, window
+from core.ports import SubscriptionRecord
 from core.thai_dates import thai_date
-from dialogs.base import Dialog, Transition
-from integrations.storage.models.civic import ReminderSubscription, SentReminder
+from dialogs.base import Dialog, NoData, Transition
 from knowledge.schema import Deadline, Service
 
 ACTION = "remind"
 MAX_CHOICES = 13
-
-
-class Data(BaseModel):
-    pass
 
 
 def _norm(text: str) -> str:
@@ -117,30 +102,15 @@ async def _subscribe(ctx: TurnContext, service_id: str, deadline_id: str) -> Tra
         return _pick(ctx, [ctx.msg("remind.not_found")])
     service, deadline = found
     today = _today(ctx)
-    async with ctx.services.db.session() as session:
-        query = select(ReminderSubscription).where(
-            ReminderSubscription.line_user_id == _chat(ctx),
-            ReminderSubscription.service_id == service_id,
-            ReminderSubscription.deadline_id == deadline_id,
-        )
-        sub = (await session.exec(query)).first()
-        already = sub is not None and not sub.opted_out
-        if sub is None:
-            sub = ReminderSubscription(line_user_id=_chat(ctx), service_id=service_id, deadline_id=deadline_id,
-                                       created_at=ctx.now)
-        sub.opted_out, sub.opted_out_at = False, None
-        session.add(sub)
-        await session.flush()
-        assert sub.id is not None
+    due_now = due_kinds(deadline, today, reminder_settings().closing_days)
+
+    def told_now(subscription_id: int) -> dict[str, str]:
         # inside the window now: this answer is the reminder, the scheduler must not repeat it
-        done = await session.exec(select(SentReminder.kind).where(
-            SentReminder.subscription_id == sub.id, SentReminder.year == today.year))
-        recorded = set(done.all())
-        for kind in due_kinds(deadline, today, reminder_settings().closing_days):
-            if kind not in recorded:
-                session.add(SentReminder(subscription_id=sub.id, year=today.year, kind=kind,
-                                         retry_key=retry_key(sub.id, today.year, kind), sent_at=ctx.now))
-    if already:
+        return {kind: retry_key(subscription_id, today.year, kind) for kind in due_now}
+
+    subscribed = await ctx.ports.reminders.subscribe(_chat(ctx), service_id, deadline_id, ctx.now, told_now,
+                                                     today.year)
+    if subscribed.already:
         head = ctx.msg("remind.already", service=service.short_name)
     else:
         head = ctx.msg("remind.subscribed", service=service.short_name, description=deadline.description)
@@ -164,18 +134,9 @@ async def _for_service(ctx: TurnContext, service_id: str, *, confirm: bool) -> T
     return Transition([Text(text=text, choices=[yes, _choice(ctx.msg("remind.other.label"), op="pick")])])
 
 
-async def _active(ctx: TurnContext) -> list[ReminderSubscription]:
-    async with ctx.services.db.session() as session:
-        query = (
-            select(ReminderSubscription)
-            .where(ReminderSubscription.line_user_id == _chat(ctx), col(ReminderSubscription.opted_out).is_(False))
-            .order_by(col(ReminderSubscription.id))
-        )
-        return list((await session.exec(query)).all())
-
-
 async def _list(ctx: TurnContext, *, stopping: bool = False) -> Transition:
-    subs = [(sub, find_deadline(ctx.knowledge, sub.service_id, sub.deadline_id)) for sub in await _active(ctx)]
+    active = await ctx.ports.reminders.active(_chat(ctx))
+    subs = [(sub, find_deadline(ctx.knowledge, sub.service_id, sub.deadline_id)) for sub in active]
     known = [(sub, found) for sub, found in subs if found is not None]
     if not known:
         return _pick(ctx, [ctx.msg("remind.list_empty")])
@@ -193,13 +154,9 @@ async def _list(ctx: TurnContext, *, stopping: bool = False) -> Transition:
 
 async def _opt_out(ctx: TurnContext, raw_id: str | None) -> Transition:
     sub_id = int(raw_id) if raw_id and raw_id.isdigit() else None
-    async with ctx.services.db.session() as session:
-        sub = await session.get(ReminderSubscription, sub_id) if sub_id is not None else None
-        if sub is None or sub.line_user_id != _chat(ctx):
-            sub = None  # someone else's subscription is not found, not refused
-        elif not sub.opted_out:
-            sub.opted_out, sub.opted_out_at = True, ctx.now
-            session.add(sub)
+    sub: SubscriptionRecord | None = None
+    if sub_id is not None:  # someone else's subscription is not found, not refused
+        sub = await ctx.ports.reminders.opt_out(_chat(ctx), sub_id, ctx.now)
     if sub is None:
         return Transition([Text(text=ctx.msg("remind.not_found"), choices=[_mine(ctx), _menu(ctx)])])
     found = find_deadline(ctx.knowledge, sub.service_id, sub.deadline_id)
@@ -209,7 +166,7 @@ async def _opt_out(ctx: TurnContext, raw_id: str | None) -> Transition:
     return Transition([Text(text=text, choices=[again, _mine(ctx), _menu(ctx)])])
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     pb = ctx.postback
     if pb is not None:
         op, service_id, deadline_id = pb.get("op"), pb.get("s"), pb.get("d")
@@ -219,7 +176,7 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
             return await _list(ctx)
         if service_id and deadline_id:
             return await _subscribe(ctx, service_id, deadline_id)
-        if service_id in ctx.knowledge.services:
+        if service_id is not None and service_id in ctx.knowledge.services:
             return await _for_service(ctx, service_id, confirm=False)
         return _pick(ctx)
     if _has_words(ctx, "remind.words.stop"):
@@ -227,17 +184,16 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     if _has_words(ctx, "remind.words.list"):
         return await _list(ctx)
     said = ctx.nlu.service if ctx.nlu is not None else None
-    if said in ctx.knowledge.services:
+    if said is not None and said in ctx.knowledge.services:
         return await _for_service(ctx, said, confirm=False)
     focus = ctx.session.focus_service
-    if focus in ctx.knowledge.services and ctx.knowledge.services[focus].deadlines:
+    if focus is not None and focus in ctx.knowledge.services and ctx.knowledge.services[focus].deadlines:
         return await _for_service(ctx, focus, confirm=True)
     return _pick(ctx)
 
 
-DIALOG: Dialog[Data] = Dialog(
+DIALOG: Dialog[NoData] = Dialog(
     name="reminders",
-    data_type=Data,
     start=start,
     postbacks=frozenset({ACTION}),
     matcher=wants_reminder,

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.cards import follow_ups, service_card, understood, which_service
 from knowledge.schema import Service
 
@@ -25,10 +23,6 @@ class Step(StrEnum):
     choose_service = "choose_service"
 
 
-class Data(BaseModel):
-    pass
-
-
 def answer(ctx: TurnContext, service: Service) -> Transition:
     understood(ctx, service)
     card = service_card(ctx, service)
@@ -36,7 +30,7 @@ def answer(ctx: TurnContext, service: Service) -> Transition:
     return Transition([card])
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     forced_pick = ctx.postback is not None and bool(ctx.postback.get("pick"))
     service_id = None if forced_pick else ctx.service_id
     if service_id is not None:
@@ -45,7 +39,7 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition(which_service(ctx, NAME, "info.which"), next=Step.choose_service)
 
 
-async def on_choose_service(ctx: TurnContext, data: Data) -> Transition | None:
+async def on_choose_service(ctx: TurnContext, data: NoData) -> Transition | None:
     """A typed service name answers the question; anything else belongs to other dialogs."""
     nlu = ctx.nlu
     if nlu is None or nlu.service not in ctx.knowledge.services or nlu.intent not in ANSWERS_WHILE_CHOOSING:
@@ -57,9 +51,8 @@ def wants_payment_info(ctx: TurnContext) -> bool:
     return ctx.postback is None and ctx.intent == "payment" and ctx.service_id is not None
 
 
-DIALOG: Dialog[Data] = Dialog(
+DIALOG: Dialog[NoData] = Dialog(
     name=NAME,
-    data_type=Data,
     start=start,
     steps={Step.choose_service: on_choose_service},
     intents=frozenset({"service_info"}),

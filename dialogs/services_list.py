@@ -6,20 +6,14 @@ citizen goes on with a tap; nothing is kept between turns.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Text, pick
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.cards import services_carousel, understood
 
 
-class Data(BaseModel):
-    pass
-
-
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     understood(ctx)
     carousel = services_carousel(ctx)
     carousel.choices = [
@@ -29,9 +23,8 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition([Text(text=ctx.msg("services.intro", count=len(ctx.knowledge.services))), carousel])
 
 
-DIALOG: Dialog[Data] = Dialog(
+DIALOG: Dialog[NoData] = Dialog(
     name="services_list",
-    data_type=Data,
     start=start,
     intents=frozenset({"list_services"}),
     postbacks=frozenset({"list_services", "services"}),

@@ -7,19 +7,13 @@ application never leaks.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Card, Choice, Reply, Text
+from core.ports import ApplicationRecord
 from core.thai_dates import thai_date
 from dialogs.application_common import repo
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.menu import menu_choices
-from integrations.storage.models.applications import Application
-
-
-class Data(BaseModel):
-    pass
 
 
 def _asked_tracking_number(ctx: TurnContext) -> str | None:
@@ -30,7 +24,7 @@ def _asked_tracking_number(ctx: TurnContext) -> str | None:
     return numbers[0].value if numbers else None
 
 
-def _card(ctx: TurnContext, app: Application) -> Card:
+def _card(ctx: TurnContext, app: ApplicationRecord) -> Card:
     zone = ctx.now.tzinfo
     submitted = thai_date(ctx.msg, app.submitted_at.astimezone(zone).date()) if app.submitted_at else "-"
     return Card(
@@ -44,7 +38,7 @@ def _card(ctx: TurnContext, app: Application) -> Card:
     )
 
 
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     user_id = ctx.event.user_id or ""
     applications = await repo(ctx).submitted_of(user_id)
     wanted = _asked_tracking_number(ctx)
@@ -69,4 +63,4 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     return Transition(replies)
 
 
-DIALOG: Dialog[Data] = Dialog(name="status", data_type=Data, start=start, intents=frozenset({"status"}))
+DIALOG: Dialog[NoData] = Dialog(name="status", start=start, intents=frozenset({"status"}))

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Text
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, NoData, Transition
 from dialogs.menu import menu_choices
 
 
-class Data(BaseModel):
-    pass
-
-
-async def start(ctx: TurnContext, data: Data) -> Transition:
+async def start(ctx: TurnContext, data: NoData) -> Transition:
     ctx.session.end_dialog()  # a re-follow starts afresh
     ctx.session.handoff = False
     return Transition([Text(text=ctx.msg("greeting.follow"), choices=menu_choices(ctx))])
 
 
-DIALOG: Dialog[Data] = Dialog(name="welcome", data_type=Data, start=start)
+DIALOG: Dialog[NoData] = Dialog(name="welcome", start=start)

@@ -27,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.office.links import CaseLinks
 from bot.office.notify import CaseNotice, case_card, fee_reminder, idle_reminder, msg
 from bot.office.outbox import enqueue
+from bot.runtime.pii import pii_cipher
 from bot.runtime.render import render_all
 from core import billing
 from core.cases import ACTION_STATES, Actor, CaseState, Move, Refusal, RefusalCode, decide, state_of, targets
@@ -34,7 +35,6 @@ from integrations.payment.thaiqr import build_bill_payment
 from integrations.storage.models.applications import Application, ApplicationDocument
 from integrations.storage.models.cases import Case, CaseTransition, Payment
 from integrations.storage.models.office import Officer
-from integrations.storage.pii import cipher_for
 from knowledge.schema import Service
 from knowledge.snapshot import KnowledgeSnapshot
 
@@ -230,7 +230,7 @@ class CaseService:
             docs = (await session.exec(select(ApplicationDocument).where(
                 ApplicationDocument.application_id == loaded.app.id).order_by(col(ApplicationDocument.id)))).all()
         case, app = loaded.case, loaded.app
-        cipher = cipher_for(self.services.settings)
+        cipher = pii_cipher(self.services.settings)
         service = self.snapshot.services.get(case.service_id)
         labels = {f.id: f.label for f in service.form_fields} if service else {}
         answers = [{"id": key, "label": labels.get(key, key), "value": value}
@@ -398,7 +398,7 @@ class CaseService:
             raise CaseNotFound(tracking)
         async with self.services.db.session() as session:
             app_id = (await self._load(session, tracking)).app.id or 0
-        repo = ApplicationRepo(self.services.db, cipher_for(self.services.settings), self.services.clock)
+        repo = ApplicationRepo(self.services.db, pii_cipher(self.services.settings), self.services.clock)
         stamp = self.now().strftime("%Y%m%d%H%M%S")
         file_key = await self.services.files.save(f"applications-{app_id}", f"{document_key(name)}-{stamp}{extension}",
                                                   data, content_type)

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from bot.runtime.postback import postback
 from bot.runtime.replies import Button, Card, ImageReply, Reply, Text
-from bot.scheduler import thai_date
 from core.cases import CaseState
+from core.thai_dates import thai_date
 from knowledge.snapshot import KnowledgeSnapshot
 
 S = CaseState
@@ -25,9 +25,7 @@ CASE_STATUS_ACTION = "status"  # the status intent's own postback (dialogs/statu
 
 
 def msg(snapshot: KnowledgeSnapshot, key: str, /, **values: object) -> str:
-    office = snapshot.office
-    base = {"office_name": office.name, "office_short_name": office.short_name, "office_phone": office.phone}
-    return snapshot.message(key, **{**base, **values})
+    return snapshot.office_message(key, **values)
 
 
 def baht(satang: int) -> str:
@@ -68,7 +66,7 @@ def case_card(snapshot: KnowledgeSnapshot, notice: CaseNotice) -> list[Reply]:
     state = notice.state
     state_label = state_text(snapshot, state)
     fields = [(msg(snapshot, "case.card.tracking"), notice.tracking), (msg(snapshot, "case.card.state"), state_label)]
-    due_text = thai_date(snapshot, notice.due) if notice.due else ""
+    due_text = thai_date(snapshot.message, notice.due) if notice.due else ""
     if state is S.fee_due and notice.fee_satang is not None:
         fields += [(msg(snapshot, "case.card.amount"),
                     msg(snapshot, "case.card.amount_value", amount=baht(notice.fee_satang))),
@@ -81,8 +79,8 @@ def case_card(snapshot: KnowledgeSnapshot, notice: CaseNotice) -> list[Reply]:
         lines += [f"• {name}" for name in notice.documents]
     if state is S.paid and notice.fee_satang is not None and notice.paid_at is not None:
         lines.append(msg(snapshot, "case.card.paid", amount=baht(notice.fee_satang),
-                         when=thai_date(snapshot, notice.paid_at.date())))
-    expires = thai_date(snapshot, notice.licence_expires) if notice.licence_expires else ""
+                         when=thai_date(snapshot.message, notice.paid_at.date())))
+    expires = thai_date(snapshot.message, notice.licence_expires) if notice.licence_expires else ""
     lines.append(msg(snapshot, f"case.next.{state}", due=due_text, expires=expires))
 
     buttons: list[Button] = []
@@ -116,7 +114,7 @@ def case_card(snapshot: KnowledgeSnapshot, notice: CaseNotice) -> list[Reply]:
 
 def fee_reminder(snapshot: KnowledgeSnapshot, notice: CaseNotice) -> list[Reply]:
     text = msg(snapshot, "case.remind.fee", amount=baht(notice.fee_satang or 0), tracking=notice.tracking,
-               service=notice.service_name, due=thai_date(snapshot, notice.due) if notice.due else "")
+               service=notice.service_name, due=thai_date(snapshot.message, notice.due) if notice.due else "")
     buttons = [Button(label=msg(snapshot, "case.button.pay.label"), uri=notice.pay_url)] if notice.pay_url else []
     buttons.append(_status_button(snapshot, notice.tracking))
     return [Card(title=notice.service_name, subtitle=state_text(snapshot, S.fee_due), lines=[text],

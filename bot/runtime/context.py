@@ -4,25 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from bot.runtime.postback import Postback
 from bot.runtime.sessions import Session
 from bot.transport.events import EventKind, InboundEvent
+from core.ports import ApplicationRecord, Ports, Understanding
 from knowledge.snapshot import KnowledgeSnapshot
 
 if TYPE_CHECKING:
     from bot.runtime.services import Services
 
 
-class Understanding(Protocol):
-    """What the NLU tells a dialog about a text (see bot/nlu)."""
+@dataclass
+class TurnNotes:
+    """What one step leaves for the next within the same turn, so a record is read once per turn."""
 
-    intent: str
-    service: str | None
-    confidence: float
-    entities: Any
-    alternatives: Any
+    application: ApplicationRecord | None = None  # the application this conversation is filling in
+    draft: ApplicationRecord | None = None  # an unfinished draft found for the service asked about
 
 
 @dataclass
@@ -34,7 +33,12 @@ class TurnContext:
     now: datetime
     nlu: Understanding | None = None
     postback: Postback | None = None
-    notes: dict[str, Any] = field(default_factory=dict)  # per-turn scratch shared by middleware
+    notes: TurnNotes = field(default_factory=TurnNotes)
+
+    @property
+    def ports(self) -> Ports:
+        """Storage, OTP, media… as the small protocols of core/ports.py (built once at start-up)."""
+        return self.services.ports
 
     @property
     def text(self) -> str:

@@ -52,9 +52,10 @@ class Dispatcher:
                 return await self._run_start(ctx, dialog)
 
         active = by_name(ctx.session.dialog) if ctx.session.dialog else None
-        if active is not None and ctx.session.step in active.steps:
+        step = ctx.session.step
+        if active is not None and step is not None and step in active.steps:
             data = active.load(ctx.session.data)
-            transition = await active.steps[ctx.session.step](ctx, data)
+            transition = await active.steps[step](ctx, data)
             if transition is not None:
                 return self._apply(ctx, active, transition, data)
 

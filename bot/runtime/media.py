@@ -2,40 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.transport.events import EventKind, InboundEvent
+from core.media import ALLOWED_TYPES, MAX_UPLOAD_BYTES, Media, MediaRejected, sniff
 from integrations.line.client import LineError, LineMessenger
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ALLOWED_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}
-# magic numbers: LINE's Content-Type header is trusted only when the bytes agree
-_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PDF": "application/pdf"}
-
-
-class MediaRejected(Exception):
-    """Why a file cannot be accepted; `reason` is a message key for the citizen."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Media:
-    data: bytes
-    content_type: str
-    extension: str
-    name: str
-
-
-def sniff(data: bytes) -> str | None:
-    for signature, content_type in _SIGNATURES.items():
-        if data.startswith(signature):
-            return content_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+from integrations.storage.files import FileStore
 
 
 async def fetch_media(line: LineMessenger, event: InboundEvent) -> Media:
@@ -55,3 +25,22 @@ async def fetch_media(line: LineMessenger, event: InboundEvent) -> Media:
         raise MediaRejected("media.wrong_type")
     name = event.file_name or f"{event.message_id}{ALLOWED_TYPES[content_type]}"
     return Media(data=data, content_type=content_type, extension=ALLOWED_TYPES[content_type], name=name)
+
+
+class LineMedia:
+    """The media port (core/ports.py) on LINE's content API and the file store."""
+
+    def __init__(self, line: LineMessenger, files: FileStore) -> None:
+        self._line = line
+        self._files = files
+
+    async def fetch(self, message: object) -> Media:
+        if not isinstance(message, InboundEvent):
+            raise MediaRejected("media.wrong_kind")
+        return await fetch_media(self._line, message)
+
+    async def keep(self, folder: str, name: str, media: Media) -> str:
+        return await self._files.save(folder, name, media.data, media.content_type)
+
+    async def discard(self, key: str) -> None:
+        await self._files.delete(key)

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
-from bot.runtime.context import Understanding
+from core.ports import Understanding
 from knowledge.snapshot import KnowledgeSnapshot
 
 log = logging.getLogger(__name__)

@@ -38,7 +38,7 @@ class EventKind(StrEnum):
     postback = "postback"
     follow = "follow"
     unfollow = "unfollow"
-    join = "join"
+    join = "join"  # type: ignore[assignment]  # LINE's event name; shadows str.join on purpose
     leave = "leave"
     member_joined = "memberJoined"
     member_left = "memberLeft"

@@ -25,6 +25,7 @@ import os
 import socket
 import time
 import uuid
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -175,17 +176,19 @@ class RedisStreamQueue:
         partition = int(stream.rsplit(":", 1)[1])
         await self._ensure_group(stream)
         # entries a previous holder (or this one, before an error) read but never acknowledged, in order
-        _, claimed, *_ = await self.redis.xautoclaim(stream, GROUP, self.consumer, min_idle_time=0, start_id="0-0")
+        autoclaimed: Any = await self.redis.xautoclaim(stream, GROUP, self.consumer, min_idle_time=0,
+                                                       start_id="0-0")  # [next id, entries, deleted ids]
+        claimed = autoclaimed[1]
         await self._handle_entries(stream, claimed)
         while True:
-            mine = await self.redis.xreadgroup(GROUP, self.consumer, {stream: "0"}, count=16)
+            mine: Any = await self.redis.xreadgroup(GROUP, self.consumer, {stream: "0"}, count=16)
             entries = [entry for _, batch in mine or [] for entry in batch]
             if not entries:
                 break
             await self._handle_entries(stream, entries)
         self._failing_since.pop(partition, None)
         while True:
-            response = await self.redis.xreadgroup(GROUP, self.consumer, {stream: ">"}, count=16, block=1000)
+            response: Any = await self.redis.xreadgroup(GROUP, self.consumer, {stream: ">"}, count=16, block=1000)
             for _, entries in response or []:
                 await self._handle_entries(stream, entries)
             self._failing_since.pop(partition, None)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import Settings
+from bot.runtime.pii import key_file, pii_cipher
 from core.signed_links import LinkSigner
-from integrations.storage.pii import cipher_for, key_file
 
 PAY_PURPOSE = "pay"
 LICENCE_PURPOSE = "licence"
@@ -22,7 +22,7 @@ def link_signer_for(settings: Settings) -> LinkSigner:
     """
     if settings.secret_key:
         return LinkSigner(settings.secret_key.get_secret_value().encode())
-    cipher_for(settings)  # creates the development key file when there is none yet
+    pii_cipher(settings)  # creates the development key file when there is none yet
     return LinkSigner(bytes.fromhex(key_file(settings).read_text().strip()))
 
 

@@ -12,7 +12,9 @@ set by the case-lifecycle code at start-up, and `services` (knowledge for the wo
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,14 +28,17 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pythainlp.util import bahttext
 
-from bot.web.documents import office_values
+from bot.web.documents import document_labels, office_values
 from bot.web.links import LICENCE_PURPOSE, PAY_PURPOSE
 from core.billing import Bill, BillLookup
 from core.signed_links import LinkExpired, LinkInvalid, LinkSigner
+from integrations.documents.licence import thai_date as official_date
+from integrations.payment.bills import qr_payload
 from integrations.payment.qr_image import qr_png
-from integrations.payment.thaiqr import build_bill_payment
+from integrations.payment.thaiqr import QRPayloadError
 from knowledge.snapshot import KnowledgeSnapshot
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)  # citizens' pages: not part of the officers' API schema
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -67,8 +72,8 @@ class _Page:
         return self.snapshot.message(key, **{**office_values(self.snapshot), **values})
 
     def thai_date(self, day: date) -> str:
-        months = self.snapshot.messages["doc.months"].split()
-        return self.snapshot.messages["doc.date"].format(day=day.day, month=months[day.month - 1], year=day.year + 543)
+        """4 ธันวาคม พ.ศ. 2569, as on the office's documents."""
+        return official_date(day, document_labels(self.snapshot, "receipt"))
 
     def thai_datetime(self, moment: datetime) -> str:
         local = moment.astimezone(self.timezone)
@@ -134,11 +139,20 @@ def _money(amount: Decimal) -> str:
     return f"{amount.quantize(Decimal('0.01')):,f}"
 
 
-def _qr_payload(bill: Bill) -> str:
-    return build_bill_payment(bill.biller_id, bill.ref1, bill.ref2, bill.amount_baht)
+async def _qr(bill: Bill, scale: int) -> bytes | None:
+    """The bill's QR as PNG; None when there is nothing to scan (paid, or no usable biller ID configured)."""
+    if bill.is_paid:  # nothing left to pay: no QR that could be paid twice
+        return None
+    try:
+        payload = qr_payload(bill)
+    except QRPayloadError as error:  # e.g. office.yaml has no payment section: the counter still works
+        log.warning("no Thai QR for bill %s: %s", bill.ref1, error)
+        return None
+    # CPU work (pure-Python PNG): off the event loop
+    return await asyncio.to_thread(qr_png, payload, scale)
 
 
-def _bill_view(page: _Page, bill: Bill, token: str) -> dict[str, Any]:
+async def _bill_view(page: _Page, bill: Bill, token: str) -> dict[str, Any]:
     """Everything the two bill templates show, worded."""
     amount = _money(bill.amount_baht)
     payment_settings = page.snapshot.office.payment
@@ -157,8 +171,8 @@ def _bill_view(page: _Page, bill: Bill, token: str) -> dict[str, Any]:
         "placeholder": bool(payment_settings and payment_settings.placeholder),
         "qr_data_uri": None,
     }
-    if not bill.is_paid:
-        png = qr_png(_qr_payload(bill), scale=8)
+    png = await _qr(bill, 8)
+    if png is not None:
         view["qr_data_uri"] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     return view
 
@@ -169,7 +183,7 @@ async def pay_page(request: Request, token: str) -> Response:
     if isinstance(opened, Response):
         return opened
     page, bill = opened
-    return templates.TemplateResponse(request, "pay.html", _bill_view(page, bill, token), headers=PAGE_HEADERS)
+    return templates.TemplateResponse(request, "pay.html", await _bill_view(page, bill, token), headers=PAGE_HEADERS)
 
 
 @router.get("/pay/{token}/qr.png")
@@ -178,11 +192,12 @@ async def pay_qr(request: Request, token: str) -> Response:
     if isinstance(opened, Response):
         return opened
     _, bill = opened
-    if bill.is_paid:  # nothing left to pay: no QR that could be paid twice
+    png = await _qr(bill, 10)
+    if png is None:
         return Response(status_code=404, headers=PRIVATE_HEADERS)
     filename = f"qr-{_safe_name(bill.ref1)}.png"
     return Response(
-        qr_png(_qr_payload(bill), scale=10),
+        png,
         media_type="image/png",
         headers={**PRIVATE_HEADERS, "Content-Disposition": f'inline; filename="{filename}"'},
     )
@@ -194,7 +209,7 @@ async def pay_print(request: Request, token: str) -> Response:
     if isinstance(opened, Response):
         return opened
     page, bill = opened
-    return templates.TemplateResponse(request, "print.html", _bill_view(page, bill, token), headers=PAGE_HEADERS)
+    return templates.TemplateResponse(request, "print.html", await _bill_view(page, bill, token), headers=PAGE_HEADERS)
 
 
 @router.get("/files/licence/{token}")

@@ -5,14 +5,21 @@ fpdf2 only does with `set_text_shaping` (uharfbuzz). All wording comes in the Do
 knowledge); this module only lays it out, so it holds no Thai text of its own.
 
 Font: $DOCUMENT_FONT (a regular TTF; a "-Bold" sibling is used when present), else Noto Sans Thai from the
-pip package `fontpkg-noto-sans-thai` (a variable font: regular and bold are instances), else Debian's
-fonts-thai-tlwg (Laksaman, Garuda) or fonts-noto-core. Without any, ThaiFontMissing says what to install.
+pip package `fontpkg-noto-sans-thai`, else Debian's fonts-thai-tlwg (Laksaman, Garuda) or fonts-noto-core.
+Without any, ThaiFontMissing says what to install. Noto ships as one variable font; cutting its regular and
+bold instances takes about 1.5 s, so they are cut once and kept as static files in a cache folder.
+
+Rendering takes tens of milliseconds of CPU: call `render_pdf_async` (a worker thread) from async code.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import hashlib
 import io
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +28,9 @@ from pathlib import Path
 from typing import Literal
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
+
+from core.thai_dates import buddhist_year
 
 FAMILY = "ThaiDoc"
 DEBIAN_FONTS = (  # (regular, bold) under /usr/share/fonts
@@ -114,7 +123,7 @@ def find_thai_font() -> ThaiFont:
 
 def thai_date(day: date, labels: DocumentLabels) -> str:
     """4 ธันวาคม พ.ศ. 2569: the Buddhist year, as Thai official documents write dates."""
-    return labels.date_format.format(day=day.day, month=labels.months[day.month - 1], year=day.year + 543)
+    return labels.date_format.format(day=day.day, month=labels.months[day.month - 1], year=buddhist_year(day))
 
 
 def _amount_text(amount: Decimal) -> str:
@@ -127,17 +136,36 @@ def _baht_in_words(amount: Decimal) -> str:
     return bahttext(float(amount.quantize(Decimal("0.01"))))
 
 
+@functools.lru_cache(maxsize=4)
+def _static_instances(variable_font: Path) -> tuple[Path, Path]:
+    """Regular (wght 400) and bold (wght 700) static cuts of a variable font, made once, cached on disk."""
+    from fontTools.ttLib import TTFont  # fpdf2 depends on fontTools
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    stat = variable_font.stat()
+    tag = hashlib.sha256(f"{variable_font}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+    folder = Path(os.environ.get("DOCUMENT_FONT_CACHE") or Path(tempfile.gettempdir()) / "civic-bot-fonts")
+    folder.mkdir(parents=True, exist_ok=True)
+    cuts = []
+    for weight in (400, 700):
+        target = folder / f"{variable_font.stem.split('[')[0]}-{weight}-{tag}.ttf"
+        if not target.is_file():
+            instance = instantiateVariableFont(TTFont(variable_font), {"wght": weight, "wdth": 100})
+            partial = target.with_suffix(f".{os.getpid()}.part")
+            instance.save(partial)
+            partial.replace(target)  # atomic: a concurrent process never reads half a font
+        cuts.append(target)
+    return cuts[0], cuts[1]
+
+
 class _Page(FPDF):
     def __init__(self, font: ThaiFont) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(auto=True, margin=18)
-        if font.variable:
-            self.add_font(FAMILY, "", str(font.regular), variations={"wght": 400.0})
-            self.add_font(FAMILY, "B", str(font.regular), variations={"wght": 700.0})
-        else:
-            self.add_font(FAMILY, "", str(font.regular))
-            self.add_font(FAMILY, "B", str(font.bold or font.regular))
+        regular, bold = _static_instances(font.regular) if font.variable else (font.regular, font.bold)
+        self.add_font(FAMILY, "", str(regular))
+        self.add_font(FAMILY, "B", str(bold or regular))
         self.set_text_shaping(use_shaping_engine=True, script="thai", language="tha")
 
     def centred(self, text: str, size: float, bold: bool = False, gap: float = 0) -> None:
@@ -203,9 +231,19 @@ def render_pdf(doc: DocumentSpec) -> bytes:
     footer = [labels.footer]
     if doc.verify_url:
         footer.append(labels.footer_verify.format(verify_url=doc.verify_url))
-    page.set_y(-36)
+    # the footer sits on the frame's bottom edge whatever its length (a long verify URL wraps upwards)
     page.set_font(FAMILY, "", 11)
-    page.multi_cell(0, 5.5, "\n".join(footer), align="C")
+    text = "\n".join(footer)
+    lines = page.multi_cell(0, 5.5, text, align="C", dry_run=True, output=MethodReturnValue.LINES)
+    assert isinstance(lines, list)  # output=LINES returns the wrapped lines
+    page.set_auto_page_break(auto=False)
+    page.set_y(page.h - 16 - 5.5 * len(lines))
+    page.multi_cell(0, 5.5, text, align="C")
     out = io.BytesIO()
     page.output(out)
     return out.getvalue()
+
+
+async def render_pdf_async(doc: DocumentSpec) -> bytes:
+    """render_pdf in a worker thread, so the event loop keeps serving while a PDF is laid out."""
+    return await asyncio.to_thread(render_pdf, doc)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import segno
 
 
+@functools.lru_cache(maxsize=256)  # ~10 ms of CPU each; a bill's payload does not change between page views
 def qr_png(payload: str, scale: int = 8) -> bytes:
     """The payload as a black-on-white PNG, `scale` pixels per module, with the standard 4-module quiet zone.
 

@@ -13,7 +13,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ALEMBIC_INI = REPO_ROOT / "alembic.ini"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{REPO_ROOT / 'data' / 'bot.sqlite3'}"  # DATABASE_URL unset
 
 
 def async_url(url: str) -> str:

@@ -19,8 +19,6 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from bot.config import Settings
-
 log = logging.getLogger(__name__)
 _FORMAT = "v1"
 _cache: dict[tuple[str, str], PiiCipher] = {}
@@ -56,10 +54,6 @@ class PiiCipher:
         return hmac.new(self._index_key, plain.encode(), hashlib.sha256).hexdigest()
 
 
-def key_file(settings: Settings) -> Path:
-    return settings.secret_key_file or settings.storage_dir.parent / "secret.key"
-
-
 def _load_or_create(path: Path) -> bytes:
     if path.exists():
         return bytes.fromhex(path.read_text().strip())
@@ -75,10 +69,8 @@ def _load_or_create(path: Path) -> bytes:
     return key
 
 
-def cipher_for(settings: Settings) -> PiiCipher:
-    """The cipher for these settings (built once per key)."""
-    configured = settings.secret_key.get_secret_value() if settings.secret_key else ""
-    path = key_file(settings)
+def cipher_for(configured: str, path: Path) -> PiiCipher:
+    """The cipher for a configured secret, else for the key kept in `path` (built once per key)."""
     cache_key = (hashlib.sha256(configured.encode()).hexdigest(), str(path) if not configured else "")
     with _cache_lock:
         cipher = _cache.get(cache_key)

@@ -6,9 +6,7 @@ clear through `Applicant` and is encrypted here; nothing in this module logs it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +14,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from core.applications import Applicant, document_key
 from integrations.storage.db import Database
+from integrations.storage.files import FileStore
 from integrations.storage.models.applications import (
     Application,
     ApplicationDocument,
@@ -32,28 +32,13 @@ from integrations.storage.models.cases import Case, CaseTransition
 from integrations.storage.pii import PiiCipher
 
 
-@dataclass(frozen=True)
-class Applicant:
-    full_name: str | None = None
-    national_id: str | None = None  # 13 digits
-    phone: str | None = None  # 0XXXXXXXXX
-    address: str | None = None
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.full_name and self.national_id and self.phone and self.address)
-
-
-def document_key(name: str) -> str:
-    """A short stable key for a checklist document (its name may be long and Thai)."""
-    return hashlib.sha256(name.encode()).hexdigest()[:12]
-
-
 class ApplicationRepo:
-    def __init__(self, db: Database, cipher: PiiCipher, clock: Callable[[], datetime]) -> None:
+    def __init__(self, db: Database, cipher: PiiCipher, clock: Callable[[], datetime],
+                 files: FileStore | None = None) -> None:
         self.db = db
         self.cipher = cipher
         self.clock = clock
+        self.files = files  # where the documents' files are, to delete them with a withdrawn draft
 
     # --- applications ---------------------------------------------------------------------
     async def create_draft(self, line_user_id: str, service_id: str, service_title: str,
@@ -64,6 +49,7 @@ class ApplicationRepo:
         async with self.db.session() as session:
             session.add(app)
             await session.flush()
+            assert app.id is not None
             session.add(StatusChange(application_id=app.id, from_status=None, to_status=app.status,
                                      actor="citizen", changed_at=now))
         return app
@@ -241,6 +227,7 @@ class ApplicationRepo:
         )
         if result.rowcount != 1:
             raise RuntimeError(f"application {app.id} changed status meanwhile")
+        assert app.id is not None  # the update above matched its row
         session.add(StatusChange(application_id=app.id, from_status=app.status, to_status=target.value,
                                  actor=actor, note=note, changed_at=now))
         app.status = target.value
@@ -254,6 +241,13 @@ class ApplicationRepo:
             values.update(closed_at=self.clock(), **_WIPED)  # data minimisation: drop what was typed
         async with self.db.session() as session:
             await self._move(session, app, target, actor, note, **values)
+
+    async def withdraw(self, app: Application, status: ApplicationStatus, *, actor: str, note: str) -> None:
+        """End a draft (deleted by the citizen or expired): typed data and uploaded files are deleted."""
+        for key in await self.forget_documents(app.id or 0):
+            if self.files is not None:
+                await self.files.delete(key)
+        await self.transition(app, status, actor=actor, note=note)
 
     async def submit(self, app: Application, prefix: str, year_be: int) -> str:
         """Give the application its tracking number and mark it submitted, in one transaction."""
@@ -277,7 +271,7 @@ class ApplicationRepo:
             update(TrackingCounter)
             .where(col(TrackingCounter.prefix) == prefix, col(TrackingCounter.year_be) == year_be)
             .values(last=TrackingCounter.last + 1)
-            .returning(TrackingCounter.last)
+            .returning(col(TrackingCounter.last))
         )
         row = result.first()
         if row is not None:

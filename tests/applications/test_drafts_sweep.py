@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import Settings
+from bot.jobs.drafts import DraftSweep, sweep_drafts
 from bot.runtime.services import Services
 from bot.tools.simulator import Simulator
 from bot.tools.textview import screen_of
-from dialogs.drafts import DraftSweep, sweep_drafts
 from integrations.line.fake import FakeLineServer
 from integrations.storage.models.applications import Application
 from tests.applications.helpers import FakeClock, elderly_form, identity, photo, start_elderly, tap

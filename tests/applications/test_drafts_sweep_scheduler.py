@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.jobs.scheduler import JobScheduler
 from bot.runtime.services import Services
-from bot.scheduler import ReminderScheduler
 from bot.tools.simulator import Simulator
 
 
@@ -14,6 +14,6 @@ async def test_scheduler_sweep_expires_a_draft_past_its_time(sim: Simulator, ser
     await sim.pick(1)  # accept the notice: the draft now exists
     real_clock = services.clock
     services.clock = lambda: real_clock() + timedelta(days=services.settings.draft_ttl_days + 1)
-    await ReminderScheduler(services).sweep_drafts()
+    await JobScheduler(services).sweep_drafts()
     screen = await sim.text("ทำต่อ")
     assert "ไม่มีคำขอที่ค้างอยู่" in screen.text

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.otp import OtpService, SendStatus, VerifyStatus, new_code, normalise_code
-from bot.runtime.services import Services
+from bot.runtime.services import Services, otp_rules, pii_cipher
+from core.otp import SendStatus, VerifyStatus, new_code, normalise_code
 from integrations.sms.fake import FakeSms
 from integrations.storage.models.applications import OtpChallenge
-from integrations.storage.pii import cipher_for
+from integrations.storage.otp import OtpService
 from integrations.storage.repos_applications import ApplicationRepo
 from tests.applications.helpers import PHONE, FakeClock
 
@@ -24,11 +24,11 @@ def text_for(code: str) -> str:
 
 @pytest.fixture
 def otp(services: Services, clock: FakeClock) -> OtpService:
-    return OtpService(services.db, services.sms, cipher_for(services.settings), services.settings, clock)
+    return OtpService(services.db, services.sms, pii_cipher(services.settings), otp_rules(services.settings), clock)
 
 
 async def new_application(services: Services, clock: FakeClock) -> int:
-    repo = ApplicationRepo(services.db, cipher_for(services.settings), clock)
+    repo = ApplicationRepo(services.db, pii_cipher(services.settings), clock)
     app = await repo.create_draft("U" + "0" * 32, "elderly_allowance", "เบี้ยยังชีพผู้สูงอายุ", None)
     assert app.id is not None
     return app.id

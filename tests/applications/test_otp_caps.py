@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.otp import OtpService, SendStatus, VerifyStatus
-from bot.runtime.services import Services
+from bot.runtime.services import Services, otp_rules, pii_cipher
+from core.otp import SendStatus, VerifyStatus
 from integrations.sms.fake import FakeSms
-from integrations.storage.pii import cipher_for
+from integrations.storage.otp import OtpService
 from integrations.storage.repos_applications import ApplicationRepo
 from tests.applications.helpers import PHONE, FakeClock
 
@@ -17,11 +17,11 @@ CITIZEN, STRANGER = "U" + "c" * 32, "U" + "5" * 32
 
 @pytest.fixture
 def otp(services: Services, clock: FakeClock) -> OtpService:
-    return OtpService(services.db, services.sms, cipher_for(services.settings), services.settings, clock)
+    return OtpService(services.db, services.sms, pii_cipher(services.settings), otp_rules(services.settings), clock)
 
 
 async def application_of(services: Services, clock: FakeClock, user: str) -> int:
-    repo = ApplicationRepo(services.db, cipher_for(services.settings), clock)
+    repo = ApplicationRepo(services.db, pii_cipher(services.settings), clock)
     app = await repo.create_draft(user, "elderly_allowance", "เบี้ยยังชีพผู้สูงอายุ", None)
     assert app.id is not None
     return app.id

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from integrations.sms import ConsoleSms, HttpSms, SmsError, ThaiBulkSms, build_sms
+from bot.runtime.services import build_sms
+from integrations.sms import ConsoleSms, HttpSms, SmsError, ThaiBulkSms
 from integrations.sms.fake import FakeSms
 
 TEXT = "รหัส OTP 123456"

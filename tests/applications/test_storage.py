@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 import integrations.storage.models as models
 from bot.config import Settings
-from bot.runtime.services import Services
+from bot.runtime.services import Services, pii_cipher
 from integrations.storage.db import Database
 from integrations.storage.models.applications import (
     ALLOWED_TRANSITIONS,
@@ -24,7 +24,7 @@ from integrations.storage.models.applications import (
     ApplicationStatus,
     InvalidTransition,
 )
-from integrations.storage.pii import PiiCipher, cipher_for
+from integrations.storage.pii import PiiCipher
 from integrations.storage.repos_applications import ApplicationRepo
 from tests.alembic_diffs import table_of
 from tests.applications.helpers import PHONE, VALID_ID, FakeClock
@@ -34,7 +34,7 @@ MY_TABLES = {"citizens", "applications", "application_documents", "consents", "o
 
 
 def repo_for(services: Services, clock: FakeClock) -> ApplicationRepo:
-    return ApplicationRepo(services.db, cipher_for(services.settings), clock)
+    return ApplicationRepo(services.db, pii_cipher(services.settings), clock)
 
 
 async def test_every_module_of_the_models_package_is_imported() -> None:
@@ -132,12 +132,12 @@ def test_the_dev_key_file_is_created_once_and_secret_key_wins(tmp_path: object) 
 
     folder = Path(str(tmp_path))
     settings = Settings(_env_file=None, storage_dir=folder / "uploads")  # type: ignore[call-arg]
-    first = cipher_for(settings).encrypt("x")
+    first = pii_cipher(settings).encrypt("x")
     assert (folder / "secret.key").exists()
-    assert cipher_for(settings.model_copy()).decrypt(first) == "x"
+    assert pii_cipher(settings.model_copy()).decrypt(first) == "x"
     configured = Settings(_env_file=None, storage_dir=folder / "uploads", secret_key="s" * 32)  # type: ignore[call-arg]
     with pytest.raises(Exception):  # noqa: B017
-        cipher_for(configured).decrypt(first)
+        pii_cipher(configured).decrypt(first)
 
 
 async def test_datetimes_come_back_aware_in_utc(services: Services, clock: FakeClock) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-import dialogs.complaint as complaint_dialog
+import integrations.storage.repos_civic as civic_storage
 from bot.runtime.services import Services
 from bot.tools.simulator import Simulator
 from integrations.line.fake import FakeLineServer
@@ -157,7 +157,7 @@ async def test_a_failed_save_keeps_everything_and_can_be_retried(
     await sim.choose("ใช่")
     await sim.choose("ข้าม")
     await sim.choose("ข้าม")
-    real = complaint_dialog.next_serial
+    real = civic_storage.next_serial
     calls = {"n": 0}
 
     async def flaky(*args: object, **kwargs: object) -> int:
@@ -166,7 +166,7 @@ async def test_a_failed_save_keeps_everything_and_can_be_retried(
             raise OperationalError("UPDATE tracking_counters", {}, Exception("database is locked"))
         return await real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(complaint_dialog, "next_serial", flaky)
+    monkeypatch.setattr(civic_storage, "next_serial", flaky)
     failed = await sim.choose("ได้ ติดต่อกลับได้")
     assert "ข้อมูลที่แจ้งไว้ยังอยู่ครบ" in failed.text
     assert await _complaints(services) == []

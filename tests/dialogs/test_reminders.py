@@ -10,19 +10,14 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import select
 
+from bot.jobs.reminders import ReminderSettings
+from bot.jobs.scheduler import JobScheduler
 from bot.runtime.context import TurnContext
 from bot.runtime.services import Services
 from bot.runtime.sessions import Session
-from bot.scheduler import (
-    RETRY_KEY_NAMESPACE,
-    ReminderScheduler,
-    ReminderSettings,
-    due_kinds,
-    retry_key,
-    window,
-)
 from bot.tools.simulator import Simulator
 from bot.transport.events import EventKind, InboundEvent
+from core.deadlines import RETRY_KEY_NAMESPACE, due_kinds, retry_key, window
 from core.thai_dates import thai_date
 from dialogs.reminders import reminder_choice
 from integrations.line.fake import FakeLineServer
@@ -56,8 +51,8 @@ async def clock(services: Services) -> Clock:
     return clock
 
 
-def scheduler(services: Services, closing_days: int = 7) -> ReminderScheduler:
-    return ReminderScheduler(services, ReminderSettings(_env_file=None, closing_days=closing_days))  # type: ignore[call-arg]
+def scheduler(services: Services, closing_days: int = 7) -> JobScheduler:
+    return JobScheduler(services, ReminderSettings(_env_file=None, closing_days=closing_days))  # type: ignore[call-arg]
 
 
 async def _sent(services: Services) -> list[SentReminder]:
@@ -217,5 +212,5 @@ def test_reminder_choice_for_other_dialogs(services: Services) -> None:
 
 async def test_the_app_runs_the_scheduler(client: httpx.AsyncClient, app: FastAPI) -> None:
     reminders = app.state.reminders
-    assert isinstance(reminders, ReminderScheduler)
+    assert isinstance(reminders, JobScheduler)
     assert reminders._task is not None and not reminders._task.done()

@@ -11,8 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.web.documents import document_labels, licence_pdf, receipt_pdf
-from integrations.documents.licence import DocumentSpec, ThaiFontMissing, find_thai_font, render_pdf
+from bot.web.documents import document_labels, licence_spec, receipt_spec
+from integrations.documents.licence import (
+    DocumentSpec,
+    ThaiFontMissing,
+    find_thai_font,
+    render_pdf,
+    render_pdf_async,
+)
 from knowledge.store import KnowledgeStore
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -27,7 +33,7 @@ def _text(pdf: bytes, tmp_path: Path) -> str:
 
 
 def _licence(knowledge_store: KnowledgeStore) -> bytes:
-    return licence_pdf(
+    return render_pdf(licence_spec(
         knowledge_store.current,
         title="ใบอนุญาตติดตั้งป้ายชั่วคราว",
         holder="นางสาวปิ่นแก้ว ศรีสุขใส",
@@ -37,8 +43,8 @@ def _licence(knowledge_store: KnowledgeStore) -> bytes:
         valid_until=date(2027, 12, 3),
         lines=[("ขนาดป้าย", "120 × 240 ซม.")],
         number="12/2569",
-        verify_url="https://bot.example/files/licence/x",
-    )
+        verify_url="https://bot.example.go.th/files/licence/VEpMLTI1NjktMDAwMTIz.1796266800.QQIntUNABQ1VK_Odztl5lw",
+    ))
 
 
 @needs_poppler
@@ -55,9 +61,18 @@ def test_licence_text_is_extractable_and_thai(knowledge_store: KnowledgeStore, t
         "ใช้ได้ถึงวันที่3ธันวาคมพ.ศ.2570",
         "ขนาดป้าย120×240ซม.",
         "เลขที่12/2569",
-        "https://bot.example/files/licence/x",
+        "https://bot.example.go.th/files/licence/VEpMLTI1NjktMDAwMTIz.1796266800.QQIntUNABQ1VK_Odztl5lw",
     ):
         assert expected in text, expected
+
+
+@needs_poppler
+def test_licence_is_one_a4_page(knowledge_store: KnowledgeStore, tmp_path: Path) -> None:
+    path = tmp_path / "licence.pdf"
+    path.write_bytes(_licence(knowledge_store))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    assert "(A4)" in info
 
 
 @needs_poppler
@@ -70,11 +85,11 @@ def test_font_is_embedded(knowledge_store: KnowledgeStore, tmp_path: Path) -> No
 
 
 @needs_poppler
-def test_receipt_has_the_amount_in_figures_and_words(knowledge_store: KnowledgeStore, tmp_path: Path) -> None:
-    pdf = receipt_pdf(
+async def test_receipt_has_the_amount_in_figures_and_words(knowledge_store: KnowledgeStore, tmp_path: Path) -> None:
+    pdf = await render_pdf_async(receipt_spec(
         knowledge_store.current, payer="นายก้องภพ ผู้ใฝ่รู้", service="ภาษีป้าย", tracking="TJL-2569-000124",
         amount_baht=Decimal("1234.5"), paid_on=date(2026, 12, 5),
-    )
+    ))
     text = _text(pdf, tmp_path)
     assert "ใบเสร็จรับเงิน" in text
     assert "ได้รับเงินจากนายก้องภพผู้ใฝ่รู้" in text

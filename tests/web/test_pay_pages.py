@@ -197,7 +197,28 @@ async def test_licence_not_ready_is_404(web: httpx.AsyncClient, signer: LinkSign
 
 
 async def test_pages_without_the_cases_wiring_say_unavailable(app: FastAPI) -> None:
+    # app.py sets both at start-up; a deployment that lost them must say so, not crash
+    for name in ("bill_lookup", "link_signer"):
+        if hasattr(app.state, name):
+            delattr(app.state, name)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bot.test") as http:
         response = await http.get("/pay/anything")
     assert response.status_code == 503 and "ระบบชำระเงินยังไม่พร้อมค่ะ" in response.text
+
+
+async def test_office_without_a_biller_id_still_shows_the_counter(
+    web: httpx.AsyncClient, bills: MemoryBills, signer: LinkSigner, pay_app: FastAPI
+) -> None:
+    bills.bills[TRACKING] = _bill(biller_id="")  # office.yaml has no payment section
+    token = _pay_token(signer)
+    response = await web.get(f"/pay/{token}")
+    assert response.status_code == 200
+    html = response.text
+    assert "data:image/png" not in html and "200.00 บาท" in html
+    office = pay_app.state.services.knowledge.current.office
+    assert office.hours.text in html and "/print" in html
+    assert (await web.get(f"/pay/{token}/qr.png")).status_code == 404
+    printed = await web.get(f"/pay/{token}/print")
+    assert printed.status_code == 200 and "200.00 บาท" in printed.text
+    assert "Biller ID" not in printed.text  # no bank part without a biller to pay

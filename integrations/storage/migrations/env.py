@@ -9,15 +9,17 @@ in-memory SQLite database, in `config.attributes`.
 from __future__ import annotations
 
 import asyncio
+import os
 from logging.config import fileConfig
 
 from alembic import context
+from dotenv import dotenv_values
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from integrations.storage import models
-from integrations.storage.db import async_url
+from integrations.storage.db import DEFAULT_DATABASE_URL, async_url
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -28,10 +30,8 @@ target_metadata = models.metadata
 
 def database_url() -> str:
     url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
-    if not url:
-        from bot.config import get_settings
-
-        url = get_settings().database_url
+    if not url:  # the command line: DATABASE_URL as the bot reads it (environment, then .env)
+        url = os.environ.get("DATABASE_URL") or dotenv_values(".env").get("DATABASE_URL") or DEFAULT_DATABASE_URL
     return async_url(str(url))
 
 

@@ -5,20 +5,28 @@ integrations/storage/pii.py), with a keyed hash (`*_index`) where they must be m
 names and addresses are stored as typed (officers search by them). OTP codes are stored
 only as HMAC-SHA256 hashes.
 
-`ApplicationStatus` is a state machine: `ALLOWED_TRANSITIONS` lists every legal move, so
-the officers' case lifecycle (checking, more documents, consideration, payment, done) can
-be added without touching the chat flow. Statuses follow the BizPortal case states.
+The status machine (`ApplicationStatus`, `ALLOWED_TRANSITIONS`) and the document statuses are
+domain rules: they live in core/applications.py and are imported here for the columns.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Dialect, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+# the rules are the domain's; re-exported here for the storage code and its callers
+from core.applications import (  # noqa: F401
+    ALLOWED_TRANSITIONS,
+    TERMINAL,
+    ApplicationStatus,
+    DocumentStatus,
+    InvalidTransition,
+    check_transition,
+)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -47,54 +55,6 @@ def _utc_column(*, nullable: bool = True, index: bool = False) -> Any:
 
 def _json_column() -> Any:
     return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
-class ApplicationStatus(StrEnum):
-    draft = "draft"  # being filled in the chat (ร่างคำขอ)
-    submitted = "submitted"  # sent with OTP, waiting for an officer (ยื่นคำขอแล้ว)
-    checking = "checking"  # preliminary check of the request (ตรวจสอบคำขอเบื้องต้น)
-    needs_action = "needs_action"  # officer asks for corrections or more documents (ให้ดำเนินการเพิ่มเติม)
-    returned = "returned"  # officer returned the request (คืนเรื่อง)
-    considering = "considering"  # under consideration (พิจารณา)
-    rejected = "rejected"  # not permitted (ไม่อนุญาต)
-    awaiting_payment = "awaiting_payment"  # fee to pay (ชำระค่าธรรมเนียม)
-    completed = "completed"  # done, licence/registration issued (เสร็จสมบูรณ์)
-    withdrawn = "withdrawn"  # the citizen deleted the draft or withdrew the request
-    expired = "expired"  # a draft left longer than DRAFT_TTL_DAYS
-
-
-S = ApplicationStatus
-ALLOWED_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
-    S.draft: frozenset({S.submitted, S.withdrawn, S.expired}),
-    S.submitted: frozenset({S.checking, S.withdrawn}),
-    S.checking: frozenset({S.considering, S.needs_action, S.returned}),
-    S.needs_action: frozenset({S.checking, S.considering, S.returned, S.withdrawn}),
-    S.considering: frozenset({S.awaiting_payment, S.completed, S.rejected, S.needs_action}),
-    S.awaiting_payment: frozenset({S.completed, S.withdrawn}),
-    S.returned: frozenset(),
-    S.rejected: frozenset(),
-    S.completed: frozenset(),
-    S.withdrawn: frozenset(),
-    S.expired: frozenset(),
-}
-TERMINAL: frozenset[ApplicationStatus] = frozenset(s for s, nexts in ALLOWED_TRANSITIONS.items() if not nexts)
-
-
-class InvalidTransition(ValueError):
-    def __init__(self, current: str, target: str) -> None:
-        super().__init__(f"application status cannot go from {current} to {target}")
-        self.current = current
-        self.target = target
-
-
-def check_transition(current: str, target: ApplicationStatus) -> None:
-    if target not in ALLOWED_TRANSITIONS[ApplicationStatus(current)]:
-        raise InvalidTransition(current, target)
-
-
-class DocumentStatus(StrEnum):
-    received = "received"  # a photo or PDF is stored
-    later = "later"  # the citizen will send it later (the application stays a draft)
 
 
 class Citizen(SQLModel, table=True):

@@ -13,13 +13,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint, update
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.complaints import ComplaintCategory, ComplaintStatus  # noqa: F401 (the domain's; re-exported)
 from integrations.storage.models.applications import TrackingCounter, UtcDateTime
 
 
@@ -29,23 +29,6 @@ def utc_now() -> datetime:
 
 def _utc(*, nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UtcDateTime(), nullable=nullable, index=index))
-
-
-class ComplaintStatus(StrEnum):
-    received = "received"  # รับเรื่องแล้ว
-    in_progress = "in_progress"  # กำลังดำเนินการ
-    resolved = "resolved"  # ดำเนินการแล้ว
-    rejected = "rejected"  # ไม่รับเรื่อง / ไม่อยู่ในอำนาจหน้าที่
-    forwarded = "forwarded"  # ส่งต่อหน่วยงานอื่น
-
-
-class ComplaintCategory(StrEnum):
-    water = "water"  # น้ำประปา
-    light = "light"  # ไฟฟ้า/ไฟส่องสว่าง
-    road = "road"  # ถนน/ทางเท้า
-    waste = "waste"  # ขยะ/ความสะอาด
-    nuisance = "nuisance"  # เหตุเดือดร้อนรำคาญ
-    other = "other"  # อื่น ๆ
 
 
 class Complaint(SQLModel, table=True):
@@ -95,7 +78,8 @@ class SentReminder(SQLModel, table=True):
     sent_at: datetime = _utc()
 
 
-CIVIC_TABLES = (Complaint.__table__, ReminderSubscription.__table__, SentReminder.__table__)
+CIVIC_TABLES = (Complaint.__table__, ReminderSubscription.__table__,  # type: ignore[attr-defined]
+                SentReminder.__table__)  # type: ignore[attr-defined]
 
 
 async def next_serial(session: AsyncSession, prefix: str, year_be: int) -> int:
@@ -105,7 +89,7 @@ async def next_serial(session: AsyncSession, prefix: str, year_be: int) -> int:
     inserts the row, and a concurrent first insert fails on the primary key, which the
     caller handles by retrying its whole transaction.
     """
-    table = TrackingCounter.__table__
+    table = TrackingCounter.__table__  # type: ignore[attr-defined]
     stmt = (
         update(table)
         .where(table.c.prefix == prefix, table.c.year_be == year_be)

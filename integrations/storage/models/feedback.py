@@ -48,7 +48,8 @@ async def record_unknown(session: AsyncSession, normalized: str, text: str, now:
     normalized = normalized[:MAX_NORMALIZED_CHARS]
     text = text[:MAX_TEXT_CHARS]
     when = now or utc_now()
-    values = {"normalized": normalized, "last_text": text, "first_seen": when, "last_seen": when, "count": 1}
+    values: dict[str, Any] = {"normalized": normalized, "last_text": text, "first_seen": when, "last_seen": when,
+                              "count": 1}
     table = UnknownQuestion.__table__  # type: ignore[attr-defined]
     dialect = session.bind.dialect.name if session.bind is not None else ""
     if dialect in {"sqlite", "postgresql"}:

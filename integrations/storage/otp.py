@@ -1,15 +1,6 @@
-"""One-time codes by SMS to confirm a submission (NIST SP 800-63B, 5.1.3 out-of-band).
+"""One-time codes by SMS to confirm a submission: stored as keyed hashes, sent through the SMS gateway.
 
-- 6 digits from `secrets`; stored only as HMAC-SHA256(server key, salt:code); never logged.
-- Valid OTP_TTL_SECONDS (5 minutes); single use (an atomic "used_at IS NULL" update).
-- OTP_MAX_ATTEMPTS (5) wrong codes lock the application for OTP_LOCK_SECONDS (15 minutes).
-- A new code may be requested after OTP_RESEND_AFTER_SECONDS (60 s); it invalidates the previous one.
-- At most OTP_MAX_SENDS_PER_HOUR (5) codes per phone number per hour from one LINE account, and
-  OTP_MAX_SENDS_PER_HOUR_PER_ACCOUNT (10) per account whatever the number: a stranger who types a
-  citizen's number spends their own allowance, never the citizen's (issue 15).
-- OTP_MAX_TOTAL_FAILURES (100, SP 800-63B 5.2.2) consecutive wrong codes across lock windows
-  block the application for good ("blocked"): a new application or an officer is needed.
-- A gateway failure is reported (status "failed"); the code it would have carried is discarded.
+The rules (NIST SP 800-63B, 5.1.3 out-of-band) and the outcomes are in core/otp.py.
 """
 
 from __future__ import annotations
@@ -20,14 +11,12 @@ import logging
 import math
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from bot.config import Settings
+from core.otp import OtpRules, SendResult, SendStatus, VerifyResult, VerifyStatus, new_code, normalise_code
 from integrations.sms import SmsError, SmsSender
 from integrations.storage.db import Database
 from integrations.storage.models.applications import Application, OtpChallenge
@@ -35,62 +24,15 @@ from integrations.storage.models.reliability import OtpFailureTotal
 from integrations.storage.pii import PiiCipher
 
 log = logging.getLogger(__name__)
-CODE_DIGITS = 6
-
-
-class SendStatus(StrEnum):
-    sent = "sent"
-    too_soon = "too_soon"  # a code was sent less than a minute ago
-    rate_limited = "rate_limited"  # too many codes to this number this hour
-    locked = "locked"  # too many wrong codes: wait
-    blocked = "blocked"  # too many wrong codes in total: a new application or an officer
-    failed = "failed"  # the SMS gateway did not take it
-
-
-class VerifyStatus(StrEnum):
-    ok = "ok"
-    wrong = "wrong"
-    locked = "locked"
-    blocked = "blocked"  # OTP_MAX_TOTAL_FAILURES consecutive wrong codes across lock windows
-    expired = "expired"
-    missing = "missing"  # no live code: send one first
-
-
-@dataclass(frozen=True)
-class SendResult:
-    status: SendStatus
-    wait_seconds: int = 0
-    until: datetime | None = None
-    expires_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    status: VerifyStatus
-    remaining: int = 0
-    until: datetime | None = None
-
-
-def new_code() -> str:
-    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-
-
-def normalise_code(text: str) -> str | None:
-    """The code as typed ("123 456", Thai digits "๑๒๓๔๕๖"), or None if it is not 6 digits."""
-    digits = "".join(str(int(ch)) for ch in text if ch.isdigit())
-    stripped = "".join(ch for ch in text if not ch.isspace() and ch != "-")
-    if len(digits) != CODE_DIGITS or len(stripped) != CODE_DIGITS:
-        return None
-    return digits
 
 
 class OtpService:
-    def __init__(self, db: Database, sms: SmsSender, cipher: PiiCipher, settings: Settings,
+    def __init__(self, db: Database, sms: SmsSender, cipher: PiiCipher, rules: OtpRules,
                  clock: Callable[[], datetime]) -> None:
         self.db = db
         self.sms = sms
         self.cipher = cipher
-        self.settings = settings
+        self.rules = rules
         self.clock = clock
 
     def _hash(self, salt: str, code: str) -> str:
@@ -114,7 +56,7 @@ class OtpService:
     async def _blocked(self, application_id: int) -> bool:
         async with self.db.session() as session:
             total = await session.get(OtpFailureTotal, application_id)
-        return total is not None and total.failures >= self.settings.otp_max_total_failures
+        return total is not None and total.failures >= self.rules.max_total_failures
 
     async def send(self, application_id: int, phone: str, text_for: Callable[[str], str]) -> SendResult:
         """Send a new code to `phone`; `text_for(code)` builds the SMS text."""
@@ -141,12 +83,12 @@ class OtpService:
             )
             recent = (await session.exec(of_account.where(OtpChallenge.phone_index == phone_index))).one()
             recent_any = (await session.exec(of_account)).one()
-        resend_after = timedelta(seconds=self.settings.otp_resend_after_seconds)
+        resend_after = timedelta(seconds=self.rules.resend_after_seconds)
         if last is not None and now - last.created_at < resend_after:
             wait = math.ceil((last.created_at + resend_after - now).total_seconds())
             return SendResult(SendStatus.too_soon, wait_seconds=wait)
-        for (count, oldest), cap in ((recent, self.settings.otp_max_sends_per_hour),
-                                     (recent_any, self.settings.otp_max_sends_per_hour_per_account)):
+        for (count, oldest), cap in ((recent, self.rules.max_sends_per_hour),
+                                     (recent_any, self.rules.max_sends_per_hour_per_account)):
             if count >= cap:
                 oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
                 return SendResult(SendStatus.rate_limited, until=oldest + timedelta(hours=1))
@@ -157,7 +99,7 @@ class OtpService:
         except SmsError:
             log.warning("OTP for application %s not sent: SMS gateway failed", application_id)
             return SendResult(SendStatus.failed)
-        expires = now + timedelta(seconds=self.settings.otp_ttl_seconds)
+        expires = now + timedelta(seconds=self.rules.ttl_seconds)
         async with self.db.session() as session:
             await session.exec(
                 update(OtpChallenge)
@@ -204,11 +146,11 @@ class OtpService:
         return await self._wrong(application_id, challenge, now)
 
     async def _wrong(self, application_id: int, challenge: OtpChallenge, now: datetime) -> VerifyResult:
-        limit = self.settings.otp_max_attempts
+        limit = self.rules.max_attempts
         async with self.db.session() as session:
             result = await session.exec(
                 update(Application).where(col(Application.id) == application_id)
-                .values(otp_failures=Application.otp_failures + 1).returning(Application.otp_failures)
+                .values(otp_failures=Application.otp_failures + 1).returning(col(Application.otp_failures))
             )
             failures = int(result.scalar_one())
             total = await session.get(OtpFailureTotal, application_id)
@@ -216,7 +158,7 @@ class OtpService:
                 total = OtpFailureTotal(application_id=application_id, failures=0, updated_at=now)
             total.failures, total.updated_at = total.failures + 1, now
             session.add(total)
-            if total.failures >= self.settings.otp_max_total_failures:
+            if total.failures >= self.rules.max_total_failures:
                 await session.exec(
                     update(OtpChallenge).where(col(OtpChallenge.id) == challenge.id).values(superseded_at=now)
                 )
@@ -225,7 +167,7 @@ class OtpService:
                 return VerifyResult(VerifyStatus.blocked)
             if failures < limit:
                 return VerifyResult(VerifyStatus.wrong, remaining=limit - failures)
-            until = now + timedelta(seconds=self.settings.otp_lock_seconds)
+            until = now + timedelta(seconds=self.rules.lock_seconds)
             await session.exec(
                 update(Application).where(col(Application.id) == application_id)
                 .values(otp_failures=0, otp_locked_until=until)
