@@ -164,6 +164,7 @@ def build_services(
         nlu=nlu,
         line=line or build_line(settings),
         db=Database(settings.database_url),
-        files=build_file_store(settings.storage_dir, settings.s3_bucket, settings.s3_endpoint_url),
+        files=build_file_store(settings.storage_dir, settings.s3_bucket, settings.s3_endpoint_url,
+                               encryption_key=pii_cipher(settings).file_key),  # uploads encrypted at rest
         sms=sms or build_sms(settings),
     )
