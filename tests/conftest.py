@@ -63,6 +63,7 @@ def settings(tmp_path: Path, fake_line: FakeLineServer) -> Settings:
         storage_dir=tmp_path / "uploads",
         watch_knowledge=False,
         redis_url=None,
+        rate_limit_per_minute=0,  # conversations here run on a frozen clock; the limit: tests/reliability
     )
 
 

@@ -63,16 +63,16 @@ async def test_api_docs_are_not_public_unless_turned_on(client: httpx.AsyncClien
 
 
 async def test_a_flood_is_answered_twenty_times_then_once_politely_then_not_at_all(
-    client: httpx.AsyncClient, app: FastAPI, services: Services, fake_line: FakeLineServer,
-    user_id: str, other_user: str,
+    app_with: AppFactory, fake_line: FakeLineServer, user_id: str, other_user: str,
 ) -> None:
-    services.clock = lambda: datetime(2026, 12, 4, 3, 0, 30, tzinfo=UTC)  # one minute for the whole flood
-    for n in range(30):
-        raw = body(text_event(user_id, f"สวัสดี {n}"))
-        assert (await client.post("/callback", content=raw, headers=signed_headers(raw))).status_code == 200
-    raw = body(text_event(other_user, "สวัสดี"))
-    await client.post("/callback", content=raw, headers=signed_headers(raw))
-    await app.state.queue.join()
+    async with app_with(rate_limit_per_minute=20) as (app, client):
+        app.state.services.clock = lambda: datetime(2026, 12, 4, 3, 0, 30, tzinfo=UTC)  # one minute for it all
+        for n in range(30):
+            raw = body(text_event(user_id, f"สวัสดี {n}"))
+            assert (await client.post("/callback", content=raw, headers=signed_headers(raw))).status_code == 200
+        raw = body(text_event(other_user, "สวัสดี"))
+        await client.post("/callback", content=raw, headers=signed_headers(raw))
+        await app.state.queue.join()
     pushes_to_user = [c for c in fake_line.sent("/push") if c.body.get("to") == user_id]
     assert len(pushes_to_user) == 21  # 20 answers and one note
     note = pushes_to_user[-1].body["messages"][0]["text"]
