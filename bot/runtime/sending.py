@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Protocol
 
 from bot.runtime.render import LineMessage, batches, render_all
@@ -24,6 +26,7 @@ from bot.runtime.replies import Reply
 from bot.transport.events import InboundEvent
 from core.masking import mask_line_id as mask_id
 from integrations.line.client import LineError, LineMessenger, ReplyOutcomeUnknown, ReplyTokenInvalid
+from integrations.storage.db import Database
 
 log = logging.getLogger(__name__)
 RETRY_KEY_NAMESPACE = uuid.UUID("6f1c1f4e-3d8b-4f7e-9a51-8f0d2f7f4c11")
@@ -37,10 +40,21 @@ class AnswerJournal(Protocol):
     async def answering(self, event_id: str, messages: str, reply_attempted: bool) -> None: ...
 
 
+ANSWER_PURPOSE = "answer"  # outbox rows holding a turn's answer that LINE did not take in time
+
+
+def _worth_retrying(err: LineError) -> bool:
+    """A push that may succeed later (LINE down, throttling, no connection); other 4xx are final."""
+    return err.status is None or err.status >= 500 or err.status == 429
+
+
 class ReplySender:
-    def __init__(self, line: LineMessenger, journal: AnswerJournal | None = None) -> None:
+    def __init__(self, line: LineMessenger, journal: AnswerJournal | None = None,
+                 outbox_db: Database | None = None, clock: Callable[[], datetime] | None = None) -> None:
         self._line = line
         self.journal = journal
+        self.outbox_db = outbox_db  # set: pushes LINE does not take now go to the persisted outbox
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     async def send(self, event: InboundEvent, replies: list[Reply]) -> None:
         messages = render_all(replies)
@@ -99,5 +113,26 @@ class ReplySender:
             try:
                 await self._line.push(target, chunks[index], retry_key=retry_key(event.event_id, index))
             except LineError as err:
+                if self.outbox_db is not None and _worth_retrying(err):
+                    await self._to_outbox(event, target, chunks, index)
+                    return
                 log.error("push to %s failed for good: %s", mask_id(target), err)
                 return
+
+    async def _to_outbox(self, event: InboundEvent, target: str, chunks: list[list[LineMessage]],
+                         first: int) -> None:
+        """Hand the rest of the answer to the outbox (minutes of retries, same retry keys) and move on."""
+        assert self.outbox_db is not None
+        from bot.office.outbox import enqueue  # the office side's outbox; imported late to keep start-up light
+
+        now = self._clock()
+        try:
+            async with self.outbox_db.session() as session:
+                for index in range(first, len(chunks)):
+                    enqueue(session, target, chunks[index], purpose=ANSWER_PURPOSE, now=now,
+                            retry_key=retry_key(event.event_id, index))
+        except Exception as exc:  # e.g. the same answer queued before a crash (unique retry key)
+            log.error("answer for %s not handed to the outbox: %s", event.event_id, type(exc).__name__)
+            return
+        log.warning("LINE did not take the answer to %s now: %d batch(es) left to the outbox",
+                    event.event_id, len(chunks) - first)

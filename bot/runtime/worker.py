@@ -38,7 +38,8 @@ class EventProcessor:
     def __init__(self, services: Services, dispatcher: Dispatcher | None = None) -> None:
         self.services = services
         self.dispatcher = dispatcher or Dispatcher()
-        self.sender = ReplySender(services.line)
+        # pushes LINE does not take now are retried by the outbox for minutes (issue 15)
+        self.sender = ReplySender(services.line, outbox_db=services.db, clock=lambda: services.clock())
         self._zone = ZoneInfo(services.settings.timezone)
 
     def now(self) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from bot.runtime.sending import retry_key
 from integrations.line.fake import FakeLineServer, Fault
 from tests.factories import body, signed_headers, text_event
 from tests.reliability.conftest import AppFactory
@@ -125,3 +127,22 @@ async def test_a_reply_surely_refused_is_pushed_once_instead(
     await app.state.queue.join()
     pushes = fake_line.sent("/push")
     assert len(pushes) == 1 and pushes[0].headers.get("X-Line-Retry-Key")
+
+
+async def test_an_answer_line_does_not_take_now_is_delivered_later_by_the_outbox_once(
+    client: httpx.AsyncClient, app: FastAPI, fake_line: FakeLineServer, user_id: str
+) -> None:
+    fake_line.fail_next("/v2/bot/message/push", *[Fault(status=500)] * 5)  # the client's every try fails
+    event = text_event(user_id, "สวัสดี")  # no reply token: answered by push
+    raw = body(event)
+    assert (await client.post("/callback", content=raw, headers=signed_headers(raw))).status_code == 200
+    await app.state.queue.join()
+    for _ in range(600):  # the outbox sender looks every OUTBOX_INTERVAL_SECONDS
+        if fake_line.sent("/push"):
+            break
+        await asyncio.sleep(0.1)
+    delivered = [c for c in fake_line.sent("/push") if c.body.get("to") == user_id]
+    assert len(delivered) == 1
+    assert delivered[0].headers["X-Line-Retry-Key"] == retry_key(str(event["webhookEventId"]), 0)
+    failed_keys = {c.headers.get("X-Line-Retry-Key") for c in fake_line.calls if c.status == 500}
+    assert failed_keys == {delivered[0].headers["X-Line-Retry-Key"]}  # the same key on every try
