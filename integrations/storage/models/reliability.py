@@ -55,3 +55,16 @@ class OtpFailureTotal(SQLModel, table=True):
     application_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     failures: int = 0
     updated_at: datetime = _utc()
+
+
+class PdpaAuditEntry(SQLModel, table=True):
+    """Every `python -m bot pdpa export|forget` run: who asked, about whom (hashed), what was done."""
+
+    __tablename__ = "pdpa_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(max_length=16)  # export | forget
+    subject_index: str = Field(max_length=64, index=True)  # keyed hash of the LINE user id, never the id
+    officer: str = Field(max_length=100)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False))  # JSON: rows per table
+    at: datetime = _utc()

@@ -47,9 +47,22 @@ def upgrade() -> None:
         sa.Column("updated_at", _utc(), nullable=False),
         sa.PrimaryKeyConstraint("application_id"),
     )
+    op.create_table(
+        "pdpa_audit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("subject_index", sa.String(length=64), nullable=False),
+        sa.Column("officer", sa.String(length=100), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("at", _utc(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_pdpa_audit_subject_index", "pdpa_audit", ["subject_index"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_pdpa_audit_subject_index", table_name="pdpa_audit")
+    op.drop_table("pdpa_audit")
     op.drop_table("otp_failure_totals")
     op.drop_index("ix_inbound_events_updated_at", table_name="inbound_events")
     op.drop_index("ix_inbound_events_state", table_name="inbound_events")
