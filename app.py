@@ -9,6 +9,7 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if isinstance(queue, InProcessQueue) and settings.queue_journal:
             processor.sender.journal = journal
             await queue.recover()
+            # answered rows only serve de-duplication: drop those older than its window
+            await journal.purge(datetime.now(UTC) - timedelta(seconds=settings.dedupe_ttl_seconds))
         queue.start()
         app.state.services, app.state.queue, app.state.processor = built, queue, processor
         stop = asyncio.Event()

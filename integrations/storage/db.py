@@ -8,8 +8,9 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,6 +31,15 @@ def async_url(url: str) -> str:
     return url
 
 
+def _sqlite_for_concurrency(dbapi_connection: Any, _record: Any) -> None:
+    """WAL (readers never block the writer) and a long busy wait: the webhook journals every event
+    before its 200 while turns and the outbox write too; the default 5 s wait failed under load (issue 15)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = async_url(url)
@@ -37,6 +47,8 @@ class Database:
             Path(self.url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         # hide_parameters: no log (at any level) may show the values of a query: they are personal data
         self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True)
+        if self.url.startswith("sqlite") and ":memory:" not in self.url:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_for_concurrency)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 
     @asynccontextmanager
