@@ -19,6 +19,9 @@ from bot.api.routes import router as api_router
 from bot.config import Settings, SettingsError, get_settings
 from bot.jobs.scheduler import JobScheduler
 from bot.logging import setup_logging
+from bot.metrics import queue_depth_probe
+from bot.metrics import router as metrics_router
+from bot.office.handoff_jobs import HandoffEscalator
 from bot.office.reminders import CaseReminderTask
 from bot.office.wiring import build_outbox_sender
 from bot.runtime.services import Services, build_services
@@ -26,6 +29,7 @@ from bot.runtime.worker import EventProcessor, build_queue
 from bot.transport.queue import InProcessQueue
 from bot.transport.webhook import router as webhook_router
 from bot.web.routes import router as web_router  # payment pages, licence downloads (pay area)
+from console.routes import install as install_console
 from integrations.storage.journal import EventJournal
 
 log = logging.getLogger(__name__)
@@ -36,7 +40,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        setup_logging(settings.log_level)
+        setup_logging(settings.log_level, settings.log_format)
         built = services or build_services(settings)
         await built.db.migrate()  # Alembic upgrade head before the first event
         processor = EventProcessor(built)
@@ -51,6 +55,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             await journal.purge(datetime.now(UTC) - timedelta(seconds=settings.dedupe_ttl_seconds))
         queue.start()
         app.state.services, app.state.queue, app.state.processor = built, queue, processor
+        built.metrics.probe("queue_depth", queue_depth_probe(queue))  # infra: /metrics
         stop = asyncio.Event()
         watcher = asyncio.create_task(built.knowledge.watch(stop)) if settings.watch_knowledge else None
         # jobs outside a turn: deadline reminders, draft sweep (bot/jobs/; REMINDER_* settings)
@@ -65,14 +70,20 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             case_reminders.start()
         app.state.outbox = outbox
         app.state.bill_lookup, app.state.link_signer = built.cases, built.cases.links.signer  # bot/web pages
+        # handoff escalation (bot/office/handoffs.py; HANDOFF_ESCALATE_MINUTES)
+        escalator = HandoffEscalator(built)
+        escalator.start()
         try:
             yield
         finally:
             stop.set()
+            # SIGTERM: uvicorn has stopped accepting and answered what was in flight; queued turns finish
+            # first, while the outbox and everything they may use is still running
+            await queue.stop(drain_seconds=settings.shutdown_drain_seconds)
             await outbox.stop()
             await case_reminders.stop()
+            await escalator.stop()
             await reminders.stop()
-            await queue.stop()
             if watcher is not None:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -84,9 +95,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = FastAPI(title="LINE civic assistant", lifespan=lifespan, docs_url="/docs" if docs else None,
                   redoc_url="/redoc" if docs else None, openapi_url="/openapi.json" if docs else None)
     app.include_router(webhook_router)
+    app.include_router(metrics_router)  # infra: GET /metrics (METRICS_TOKEN)
     app.include_router(api_router)  # officers' API, /api/v1 (bot/api)
     # citizens' payment pages and licence links; app.state.bill_lookup / link_signer come from the cases code
     app.include_router(web_router)
+    install_console(app)  # officers' console, /console (console/)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

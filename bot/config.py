@@ -67,6 +67,17 @@ class Settings(BaseSettings):
     draft_reminder_days: int = Field(default=3, ge=0)  # remind this many days before a draft expires
     log_level: str = "INFO"
 
+    # --- infra (issue 14): performance, metrics, logs ---
+    # LINE calls read no ~/.netrc and no HTTP(S)_PROXY unless this is true (reading them costs on every call)
+    line_trust_env: bool = False
+    line_max_connections: int = Field(default=100, ge=1, le=1000)  # LINE calls in flight at once
+    metrics_token: SecretStr | None = None  # GET /metrics needs "Authorization: Bearer <token>"; unset = 404
+    log_format: Literal["json", "text"] = "json"
+    shutdown_drain_seconds: float = Field(default=20.0, ge=0)  # SIGTERM: time for queued turns to finish
+    # Redis queue: a dead worker's partitions pass to another after this (shorter = faster take-over,
+    # more lease renewals)
+    queue_lease_seconds: float = Field(default=15.0, ge=1, le=300)
+
     # reliability and security (issue 15; validators below, SECURITY.md)
     webhook_max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)  # 413 above this, before reading it all
     queue_max_pending: int = Field(default=5000, ge=1)  # in-process queue: 503 when this many wait
@@ -78,7 +89,7 @@ class Settings(BaseSettings):
     otp_max_sends_per_hour_per_account: int = Field(default=10, ge=1)  # any number, from one LINE account
 
     # office side (issue 12: bot/office, bot/api): officers' group, outbox, payments, reminders
-    line_officer_group_id: str | None = None  # LINE group that gets alerts (undeliverable case notices)
+    line_officer_group_id: str | None = None  # LINE group: alerts (undeliverable case notices), new handoff tickets
     outbox_interval_seconds: float = Field(default=2.0, gt=0)  # how often the sender looks for due pushes
     outbox_max_attempts: int = Field(default=8, ge=1)  # then the push is marked dead and officers alerted
     outbox_lease_seconds: int = Field(default=120, ge=5)  # a claimed push is retried after this if unfinished
@@ -91,6 +102,10 @@ class Settings(BaseSettings):
     fee_reminder_days: int = Field(default=2, ge=0)  # remind this many days before the fee is due
     case_idle_reminder_days: int = Field(default=3, ge=1)  # remind of an unanswered fix / documents request
     case_reminder_interval_seconds: float = Field(default=3600, ge=1)  # how often reminders are looked for
+    # handoff to a person and the officers' console (issue 13; bot/office/handoffs.py, console/)
+    handoff_escalate_minutes: int = Field(default=15, ge=0)  # unclaimed this long: notify again (0 = never)
+    handoff_check_seconds: float = Field(default=60, gt=0)  # how often the escalation job looks
+    console_session_hours: int = Field(default=12, ge=1)  # a console login lasts this long
 
     @field_validator("log_level", mode="before")
     @classmethod

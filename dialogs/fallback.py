@@ -84,7 +84,7 @@ def not_available(ctx: TurnContext) -> Transition:
 
 
 def offer_person(ctx: TurnContext) -> Transition:
-    choices = [pick(ctx.msg("fallback.button.person"), postback("handoff")),
+    choices = [pick(ctx.msg("fallback.button.person"), postback("handoff", r="misses")),
                pick(ctx.msg("cards.next.services"), postback("list_services")),
                pick(ctx.msg("cards.next.menu"), postback("menu"))]
     return Transition([Text(text=ctx.msg("fallback.offer_person"), choices=choices)])

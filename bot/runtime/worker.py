@@ -8,7 +8,10 @@ after saving loses an answer, never the citizen's input).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
+import time
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,22 +19,38 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.config import Settings
+from bot.logging import log_context
+from bot.runtime import daily_stats
 from bot.runtime.context import TurnContext
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.kv import KeyValueStore
 from bot.runtime.replies import Reply, Text
 from bot.runtime.sending import ReplySender
 from bot.runtime.services import Services
+from bot.runtime.transcript import note_turn
 from bot.transport.events import EventKind, InboundEvent
 from bot.transport.queue import EventQueue, Handler, InProcessQueue, Journal, ResumeHandler
 from core.masking import mask_line_id as mask_id
 
 log = logging.getLogger(__name__)
+SILENT_FOR_STATS = {EventKind.unfollow, EventKind.leave, EventKind.join, EventKind.member_left,
+                    EventKind.member_joined, EventKind.unsend, EventKind.other}
 LOADING_AFTER_SECONDS = 0.4  # show LINE's typing animation only when an answer is slow
 RATE_PREFIX = "rate:"  # messages of one conversation in the current minute (in the store: across processes)
 RATE_LIMITED_KINDS = {EventKind.text, EventKind.postback, EventKind.image, EventKind.video, EventKind.audio,
                       EventKind.file, EventKind.location, EventKind.sticker}
 TURN_DONE_PREFIX = "turn:"  # a turn applied for this webhook event id (its effects are not applied twice)
+
+
+@dataclass
+class TurnOutcome:
+    """What the metrics need to know about a turn once it is over."""
+
+    dialog: str | None = None
+    ok: bool = True
+
+
+_outcome: contextvars.ContextVar[TurnOutcome | None] = contextvars.ContextVar("turn_outcome", default=None)
 
 
 class EventProcessor:
@@ -64,20 +83,29 @@ class EventProcessor:
         return True
 
     async def handle(self, event: InboundEvent) -> None:
+        started = time.perf_counter()
         store = self.services.store
         if await self.over_rate_limit(event):
             return
-        async with store.lock(event.user_key):
-            if await store.get(TURN_DONE_PREFIX + event.event_id) is not None:
-                # a worker died after this turn was saved but before its event was acknowledged
-                log.warning("turn for event %s was applied already; not applied twice", event.event_id)
-                return
-            replies = await self.turn(event)
-            await store.set(TURN_DONE_PREFIX + event.event_id, "1", self.services.settings.dedupe_ttl_seconds)
-        await self.sender.send(event, replies)
+        outcome = TurnOutcome()
+        token = _outcome.set(outcome)  # turn() fills it in (a context variable keeps turn's signature)
+        with log_context(event_id=event.event_id):
+            try:
+                async with store.lock(event.user_key):
+                    if await store.get(TURN_DONE_PREFIX + event.event_id) is not None:
+                        # a worker died after this turn was saved but before its event was acknowledged
+                        log.warning("turn for event %s was applied already; not applied twice", event.event_id)
+                        return
+                    replies = await self.turn(event)
+                    await store.set(TURN_DONE_PREFIX + event.event_id, "1", self.services.settings.dedupe_ttl_seconds)
+            finally:
+                _outcome.reset(token)
+            await self.sender.send(event, replies)
+            self.services.metrics.turn_done(outcome.dialog, time.perf_counter() - started, outcome.ok)
 
     async def turn(self, event: InboundEvent) -> list[Reply]:
         """Run one turn and persist its state; returns the replies (also used by the simulator)."""
+        outcome = _outcome.get() or TurnOutcome()
         session = await self.services.sessions.load(event.user_key)
         ctx = TurnContext(
             event=event, session=session, knowledge=self.services.knowledge.current,
@@ -90,8 +118,17 @@ class EventProcessor:
             raise
         except Exception:
             log.exception("turn failed for event %s (%s)", event.event_id, event.kind)
+            outcome.ok = False
             # the session is not saved: the citizen's previous state stays as it was
             return [Text(text=ctx.msg("error.generic"))]
+        finally:
+            outcome.dialog = ctx.notes.dialog
+            if ctx.nlu is not None:
+                self.services.metrics.nlu_intents.labels(ctx.nlu.intent).inc()
+        if not ctx.session.handoff:
+            note_turn(ctx.session, event, replies)  # the conversation so far, for a later handoff ticket
+        if event.user_id and event.kind not in SILENT_FOR_STATS:  # the console's dashboard counters
+            await daily_stats.note_turn(self.services.store, ctx.now.date(), event.user_key, ctx.intent)
         if event.kind is not EventKind.unfollow:
             await self.services.sessions.save(event.user_key, ctx.session)
         else:
@@ -115,7 +152,7 @@ def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | No
         from bot.transport.redis_queue import RedisStreamQueue
 
         return RedisStreamQueue(settings.redis_url, handler, settings.worker_partitions,
-                                consume=settings.run_workers)
+                                consume=settings.run_workers, lease_seconds=settings.queue_lease_seconds)
     return InProcessQueue(handler, partitions=settings.worker_partitions, claims=claims,
                           journal=journal if settings.queue_journal else None, resume=resume,
                           max_pending=settings.queue_max_pending)
@@ -151,7 +188,7 @@ def main(argv: list[str]) -> int:
     from bot.logging import setup_logging
 
     settings = get_settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     if not settings.redis_url:
         log.error("python -m bot worker needs REDIS_URL: without Redis the web process handles events itself")
         return 2

@@ -117,12 +117,14 @@ async def callback(request: Request) -> Response:
     if raw_events and getattr(queue, "full", False):
         log.warning("webhook answered 503: the queue is full (QUEUE_MAX_PENDING=%d)", settings.queue_max_pending)
         return _unavailable("busy, please retry")
+    metrics = state.services.metrics
     for index, raw in enumerate(raw_events):
         try:
             event = convert(raw)
         except MalformedEvent as err:
             log.warning("webhook event #%d of %d skipped, malformed: %s", index, len(raw_events), err)
             continue
+        metrics.webhook_events.labels(event.kind.value).inc()  # a bounded set of labels
         try:
             # Claim before enqueueing: a redelivery, or the same body twice at once, is handled once.
             queued = await queue.put_once(event, DEDUPE_PREFIX + event.event_id, ttl)
@@ -131,5 +133,6 @@ async def callback(request: Request) -> Response:
             log.error("webhook answered 503: event %s could not be queued (%s)", event.event_id, type(exc).__name__)
             return _unavailable("queue unavailable, please retry")
         if not queued:
+            metrics.webhook_duplicates.inc()
             log.info("duplicate event %s ignored (redelivery=%s)", event.event_id, event.is_redelivery)
     return JSONResponse({})

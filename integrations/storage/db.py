@@ -31,12 +31,27 @@ def async_url(url: str) -> str:
     return url
 
 
-def _sqlite_for_concurrency(dbapi_connection: Any, _record: Any) -> None:
-    """WAL (readers never block the writer) and a long busy wait: the webhook journals every event
-    before its 200 while turns and the outbox write too; the default 5 s wait failed under load (issue 15)."""
+def _engine_options(url: str) -> dict[str, Any]:
+    """Connection pool sized for a busy turn loop.
+
+    Measured under load (docs/performance.md): with SQLAlchemy's default pool (5 + 10 overflow) the
+    overflow connections were closed after each use and opened again, and every aiosqlite connection
+    is a new thread plus a new file handle. Keep enough connections open instead.
+    """
+    if ":memory:" in url:
+        return {}
+    return {"pool_size": 20, "max_overflow": 20, "pool_recycle": 1800, "pool_pre_ping": not url.startswith("sqlite")}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL: readers never wait for the writer (web and worker processes share the file), and a commit
+    is one append instead of a journal rewrite; synchronous=NORMAL in WAL mode keeps every committed
+    transaction across a crash of the process (only a power cut may lose the last ones).
+    busy_timeout: a second process waits for the lock instead of failing at once (30 s: the webhook
+    journals every event before its 200, and 5 s met 'database is locked' under load, issue 15)."""
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+        cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
 
@@ -46,9 +61,9 @@ class Database:
         if self.url.startswith("sqlite+aiosqlite:///") and ":memory:" not in self.url:
             Path(self.url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         # hide_parameters: no log (at any level) may show the values of a query: they are personal data
-        self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True)
-        if self.url.startswith("sqlite") and ":memory:" not in self.url:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_for_concurrency)
+        self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True, **_engine_options(self.url))
+        if self.url.startswith("sqlite"):
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 
     @asynccontextmanager
