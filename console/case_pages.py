@@ -80,7 +80,7 @@ def actor_of(user: ConsoleUser) -> Actor:
 @router.get("/cases", response_class=HTMLResponse)
 async def case_queue(request: Request, user: User, state: str = "", service: str = "",
                      waiting: str = "") -> HTMLResponse:
-    everything = await cases_of(request).list(limit=1000)
+    everything = await cases_of(request).list_cases(limit=1000)
     by_state = Counter(c.state for c in everything)
     by_service = Counter(c.service_id for c in everything)
     shown = [c for c in everything if (not state or c.state == state) and (not service or c.service_id == service)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from core.applications import Applicant, ApplicationStatus, DocumentStatus
-from core.complaints import NewComplaint
+from core.complaints import ComplaintView, NewComplaint
 from core.media import Media
 from core.otp import SendResult, VerifyResult
 
@@ -128,6 +128,10 @@ class OneTimeCodes(Protocol):
 class Complaints(Protocol):
     async def file(self, complaint: NewComplaint, prefix: str, year_be: int) -> str:
         """Store the complaint and give it its number (`<prefix>-<year>-000123`); returns the number."""
+        ...
+
+    async def complaints_of(self, line_user_id: str, limit: int = 5) -> list[ComplaintView]:
+        """The newest complaints of this LINE user, never anyone else's (status answers)."""
         ...
 
 

@@ -31,9 +31,13 @@ def wants_cancel(ctx: TurnContext) -> bool:
 
 async def start(ctx: TurnContext, data: NoData) -> Transition:
     flow = ctx.session.dialog
+    draft_saved = ctx.session.data.get("application_id") is not None  # no draft before consent
     ctx.session.end_dialog()
-    # an application is saved as a draft at every step: say so, and how to come back to it
-    key = "cancel.draft_kept" if flow == "application" else ("cancel.done" if flow else "cancel.nothing")
+    # an application is saved as a draft at every step after consent: say so, and how to come back
+    if flow == "application":
+        key = "cancel.draft_kept" if draft_saved else "cancel.nothing_saved"
+    else:
+        key = "cancel.done" if flow else "cancel.nothing"
     return Transition([Text(text=ctx.msg(key), choices=menu_choices(ctx))])
 
 

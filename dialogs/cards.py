@@ -13,6 +13,7 @@ from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Button, Card, Carousel, Choice, Reply, Text, pick
 from core.thai_dates import number, thai_duration
+from knowledge.consistency import citizen_channels
 from knowledge.schema import Category, Service
 
 ALTERNATIVE_MIN_SCORE = 0.05  # an NLU runner-up service worth offering as "did you mean"…
@@ -23,7 +24,7 @@ MAX_CAROUSEL_CARDS = 12
 MAX_LABEL = 20  # LINE action labels
 MAX_LEGAL_SHOWN = 2
 # dialogs whose "which service?" question is dropped once the citizen has been answered otherwise
-CHOOSING_DIALOGS = frozenset({"service_info", "facts", "checklist"})
+CHOOSING_DIALOGS = frozenset({"service_info", "facts", "checklist", "payment"})
 CHOOSE_STEP = "choose_service"
 
 
@@ -84,7 +85,7 @@ def fees_text(ctx: TurnContext, service: Service) -> str:
 
 def channels_text(ctx: TurnContext, service: Service) -> str:
     blocks = []
-    for channel in service.channels:
+    for channel in citizen_channels(ctx.knowledge.office, service):  # the office card wins a conflict
         parts = [channel.place, channel.hours or "", channel.remark or ""]
         blocks.append("\n".join(p for p in parts if p))
     return "\n\n".join(blocks)
@@ -126,8 +127,10 @@ def service_card(ctx: TurnContext, service: Service) -> Card:
     )
 
 
-def follow_ups(ctx: TurnContext, service: Service, *, without: str = "") -> list[Choice]:
-    """What a citizen usually asks next about a service, as quick replies."""
+def follow_ups(ctx: TurnContext, service: Service, *, without: str | frozenset[str] = "") -> list[Choice]:
+    """What a citizen usually asks next about a service, as quick replies (`without`: actions
+    already on screen, e.g. the card's own buttons, so each action is shown once)."""
+    skip = {without} if isinstance(without, str) else set(without)
     items = [
         ("service_info", "cards.next.info"),
         ("documents", "cards.next.documents"),
@@ -135,7 +138,7 @@ def follow_ups(ctx: TurnContext, service: Service, *, without: str = "") -> list
         ("duration", "cards.next.duration"),
         ("apply", "cards.next.apply"),
     ]
-    choices = [pick(ctx.msg(key), postback(action, s=service.id)) for action, key in items if action != without]
+    choices = [pick(ctx.msg(key), postback(action, s=service.id)) for action, key in items if action not in skip]
     choices.append(pick(ctx.msg("cards.next.office"), postback("office_hours")))
     choices.append(pick(ctx.msg("cards.next.menu"), postback("menu")))
     return choices

@@ -38,6 +38,7 @@ CATEGORIES: tuple[str, ...] = tuple(c.value for c in ComplaintCategory)  # quick
 GUESS_ORDER: tuple[str, ...] = ("water", "light", "waste", "nuisance", "road")
 MAX_PHOTOS = 3
 MAX_DESCRIPTION = 2000
+MAX_ADDRESS = 500
 DESCRIPTIVE_MIN = 12  # characters left after the generic words: the message describes a problem
 WITH_CATEGORY_MIN = 4  # … or fewer, when its words already named a category
 OPEN_INTENTS = {None, "complaint", "unknown"}  # words while in the flow that belong to the complaint
@@ -239,7 +240,7 @@ def _on_text(ctx: TurnContext, data: Data, step: Step, notes: list[str]) -> bool
         return True
     elif step is Step.location:
         if not _says(ctx, "complaint.words.skip"):
-            data.address = text[:500]
+            data.address = text[:MAX_ADDRESS]
         data.location_done = True
         return True
     elif step is Step.consent and (_says(ctx, "complaint.words.yes") or _says(ctx, "complaint.words.no")):
@@ -272,9 +273,23 @@ async def _handle(ctx: TurnContext, data: Data, step: Step) -> Transition | None
         data.address = loc.address or loc.title or data.address
         data.location_done = True
         notes.append(ctx.msg("complaint.location_received"))
+    elif ctx.text and (refused := _too_long(ctx, data, step)) is not None:
+        return _ask(ctx, data, step, [refused])  # refused whole, never cut mid-word; nothing lost
     elif not ctx.text or not _on_text(ctx, data, step, notes):
         return None
     return await _advance(ctx, data, notes)
+
+
+def _too_long(ctx: TurnContext, data: Data, step: Step | None) -> str | None:
+    """A message longer than what its field keeps is refused with a clear message (issue 10)."""
+    text = ctx.text or ""
+    if step is Step.location:
+        room = MAX_ADDRESS
+    else:
+        room = MAX_DESCRIPTION - (len(data.description) + 1 if data.description else 0)
+    if len(text) <= room:
+        return None
+    return ctx.msg("long.refused", length=f"{len(text):,}", max=f"{max(room, 0):,}")
 
 
 def _step_handler(step: Step) -> StepHandler:
@@ -289,6 +304,8 @@ async def start(ctx: TurnContext, data: Data) -> Transition:
     category = ctx.postback.get("c") if ctx.postback is not None else None
     if category in CATEGORIES:
         data.category = category
+    elif ctx.text and (refused := _too_long(ctx, data, None)) is not None:
+        notes.append(refused)
     elif ctx.text:
         data.guessed = guess_category(ctx, ctx.text)
         if is_descriptive(ctx, ctx.text, data.guessed):

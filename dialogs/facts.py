@@ -16,6 +16,7 @@ from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Text, pick
 from core.thai_dates import thai_duration
+from dialogs import signboard
 from dialogs.base import Dialog, Transition
 from dialogs.cards import fees_text, follow_ups, understood, which_service
 from knowledge.schema import Service
@@ -35,7 +36,7 @@ class Data(BaseModel):
 
 def fees_answer(ctx: TurnContext, service: Service) -> str:
     text = ctx.msg("facts.fees", service=service.short_name, fees=fees_text(ctx, service))
-    if not service.fees:  # nothing in the manual (taxes are assessed, welfare is free): who can tell
+    if not service.fees and not service.fees_free:  # the manual has no figure: say who can tell
         text = "\n".join([text, ctx.msg("facts.fees_ask")])
     return text
 
@@ -49,6 +50,9 @@ def answer(ctx: TurnContext, kind: Kind, service: Service) -> Transition:
     understood(ctx, service)
     text = fees_answer(ctx, service) if kind == "fees" else duration_answer(ctx, service)
     other = pick(ctx.msg("services.change"), postback(kind, pick="1"))
+    calculator = signboard.offer(ctx) if kind == "fees" and service.id == signboard.SERVICE_ID else None
+    if calculator is not None:  # the tax is computed from the sign: offer to compute it
+        return Transition([Text(text=text, choices=[calculator, *follow_ups(ctx, service, without=kind), other])])
     return Transition([Text(text=text, choices=[*follow_ups(ctx, service, without=kind), other])])
 
 

@@ -12,6 +12,7 @@ import json
 import sys
 from typing import Any, TextIO
 
+from knowledge.consistency import warnings
 from knowledge.errors import display_path
 from knowledge.loader import holidays_of, portal_help_of, try_load_knowledge
 from knowledge.payment_check import payment_warnings
@@ -52,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         out.write(summary(snapshot) + "\n")
         for warning in payment_warnings(snapshot):  # Thai QR settings (payment area): warn, do not fail
             out.write(f"{warning}\n")
+        for conflict in warnings(snapshot):  # contradictions staff should settle; not errors
+            out.write(f"{conflict}\n")
     else:
         json.dump(export_data(snapshot), out, ensure_ascii=False, indent=2)
         out.write("\n")

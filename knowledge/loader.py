@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from knowledge.consistency import check_repealed, resolve_root_causes
 from knowledge.errors import KnowledgeError, KnowledgeLoadError, Loc, SourceFile
 from knowledge.location import (  # noqa: F401 (where the knowledge lives; re-exported for callers)
     DEFAULT_KNOWLEDGE_DIR,
@@ -33,9 +34,11 @@ from knowledge.schema import (
     PLACEHOLDERS,
     Category,
     HolidayCalendar,
+    LawsFile,
     OfficeConfig,
     PortalHelp,
     Service,
+    SignboardRates,
 )
 from knowledge.snapshot import KnowledgeSnapshot
 from knowledge.validator import (
@@ -89,7 +92,8 @@ class _Loader(ExtrasReader):
         snapshot = self._build()
         # file by file, top to bottom, each problem once: the order staff fix them in
         unique = dict.fromkeys(self.errors)
-        return snapshot, sorted(unique, key=lambda e: (str(e.path), e.line or 0))
+        ordered = sorted(unique, key=lambda e: (str(e.path), e.line or 0))
+        return snapshot, resolve_root_causes(ordered)  # a YAML syntax error first, without its knock-ons
 
     def _build(self) -> KnowledgeSnapshot | None:
         office_sf = self.parse(self.office_dir / "office.yaml")
@@ -125,6 +129,9 @@ class _Loader(ExtrasReader):
         for item in loaded:
             self.errors.extend(check_service(item))
         self.errors.extend(check_aliases(loaded))
+        laws_found = self.read_optional(national_dir / "laws.yaml", LawsFile, substitute=False)
+        laws = laws_found[1] if laws_found else None
+        self.errors.extend(check_repealed(((s.service, s.file) for s in loaded), laws.laws if laws else []))
         all_ids = list(raw_services)  # invalid services still exist: no cascade of "unknown service"
         enabled_ids = [i for i in all_ids if i not in disabled]
 
@@ -138,6 +145,11 @@ class _Loader(ExtrasReader):
         holidays = self.read_holidays(national_dir)
         if holidays is not None:
             extra["holidays"] = holidays
+        if laws is not None:
+            extra["laws"] = laws
+        rates = self.read_optional(national_dir / "signboard_rates.yaml", SignboardRates, substitute=False)
+        if rates is not None:
+            extra["signboard_rates"] = rates[1]
 
         if self.errors or config is None:
             return None

@@ -90,6 +90,23 @@ class Fee(Strict):
         return self
 
 
+class PaymentKind(StrEnum):
+    counter = "counter"  # in person at the office
+    bank_transfer = "bank_transfer"
+    promptpay = "promptpay"  # Thai QR / PromptPay
+    online = "online"  # a portal or app
+    other = "other"
+
+
+class PaymentChannel(Strict):
+    """One way to pay for a service; `confirmed: false` until staff have checked it with the office."""
+
+    kind: PaymentKind
+    name: str  # as shown to citizens, e.g. "ชำระด้วยตนเองที่ {office_name}"
+    detail: str | None = None
+    confirmed: bool = False
+
+
 class ComplaintChannel(Strict):
     name: str
     detail: str | None = None
@@ -155,6 +172,8 @@ class Service(Strict):
     documents: list[Document] = Field(min_length=1)
     fees: list[Fee] = []
     fees_note: str | None = None
+    fees_free: bool = False  # the service itself costs nothing (say "ไม่มีค่าธรรมเนียม", not "no data")
+    payment_channels: list[PaymentChannel] = []
     payment_days: int | None = Field(default=None, ge=1)  # days to pay a fee once billed, where the manual says
     forms: list[str] = []
     complaint_channels: list[ComplaintChannel] = []
@@ -258,6 +277,40 @@ class Office(Strict):
     tracking_prefix: str = Field(pattern=r"^[A-Z]{2,5}$")
     complaint_channels: list[ComplaintChannel] = []
     payment: OfficePayment | None = None  # Thai QR bill payment; None = fees are paid at the counter only
+
+
+class Law(Strict):
+    """laws.yaml: the status of an Act or regulation named in `legal_basis`."""
+
+    name: str
+    status: Literal["in_force", "repealed"] = "in_force"
+    replaced_by: str | None = None
+    since: dt.date | None = None  # repealed (or in force) from this date
+    source: str  # where the status comes from, for staff to check
+
+
+class LawsFile(Strict):
+    laws: list[Law] = []
+
+
+class SignRate(Strict):
+    """One row of the ministerial regulation's signboard tax table (baht per 500 cm²)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str  # as shown to citizens
+    baht_per_unit: float = Field(gt=0)
+
+
+class SignboardRates(Strict):
+    """signboard_rates.yaml: the current signboard tax rates, with their source."""
+
+    regulation: str
+    act: str
+    source: str
+    confirmed: bool = False  # staff set true after checking against the Royal Gazette
+    unit_cm2: int = Field(default=500, gt=0)
+    minimum_baht: float = Field(default=200, ge=0)
+    rates: list[SignRate] = Field(min_length=1)
 
 
 class FaqEntry(Strict):

@@ -5,6 +5,10 @@
 2. Global interrupts: cancel, menu, talk to a person — work in any state.
 3. The active dialog's handler for its current step.
 4. Entry points of the dialogs in REGISTRY order (postback action, then NLU intent).
+   While a flow waits for an answer, typed words it did not take start another dialog only when
+   the NLU is confident they are another question (IN_FLOW_MIN_CONFIDENCE), or a dialog's own
+   matcher claims them; anything else (a name at "use the previous details?") is re-asked in
+   context by step 5 instead of opening, say, a complaint.
 5. The active dialog's own fallback (re-ask its question).
 6. The default dialog (FAQ, "did you mean…", offer a person).
 Any exception becomes one Thai apology; the session is then left as it was.
@@ -21,6 +25,7 @@ from bot.transport.events import EventKind
 from core.masking import mask_line_id as mask_id
 from dialogs import DEFAULT, GLOBAL_INTERRUPTS, REGISTRY, SYSTEM_EVENTS, by_name, handoff
 from dialogs.base import Dialog, Transition
+from dialogs.language import with_english_note
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +36,24 @@ SILENT_KINDS = {
 }
 
 
+IN_FLOW_MIN_CONFIDENCE = 0.7
+IN_FLOW_MATCHERS_IGNORED = frozenset({"language"})  # an emoji inside a flow is re-asked, not greeted
+
+
+def _interrupts_a_flow(ctx: TurnContext, dialog: Dialog) -> bool:  # type: ignore[type-arg]
+    nlu = ctx.nlu
+    if nlu is not None and nlu.intent != "unknown" and nlu.confidence >= IN_FLOW_MIN_CONFIDENCE:
+        return True
+    return dialog.name not in IN_FLOW_MATCHERS_IGNORED and dialog.matcher is not None and dialog.matcher(ctx)
+
+
 class Dispatcher:
     async def dispatch(self, ctx: TurnContext) -> list[Reply]:
+        in_flow = ctx.session.dialog is not None  # before the turn: was a question of a flow open?
+        replies = await self._dispatch(ctx)
+        return with_english_note(ctx, replies, in_flow=in_flow)  # English: one English line on top
+
+    async def _dispatch(self, ctx: TurnContext) -> list[Reply]:
         event = ctx.event
         system = SYSTEM_EVENTS.get(event.kind)
         if system is not None:
@@ -65,9 +86,13 @@ class Dispatcher:
                 return self._apply(ctx, active, transition, data)
 
         if active is None or active.allow_reentry:
+            open_question = active is not None and active.fallback is not None and ctx.postback is None
             for dialog in REGISTRY:
-                if dialog.wants(ctx):
-                    return await self._run_start(ctx, dialog)
+                if not dialog.wants(ctx):
+                    continue
+                if open_question and not _interrupts_a_flow(ctx, dialog):
+                    continue  # an answer that did not fit: the flow's fallback asks again
+                return await self._run_start(ctx, dialog)
 
         if active is not None and active.fallback is not None:
             data = active.load(ctx.session.data)
@@ -84,7 +109,7 @@ class Dispatcher:
     @staticmethod
     def _apply(ctx: TurnContext, dialog: Dialog, transition: Transition, data: object) -> list[Reply]:  # type: ignore[type-arg]
         session = ctx.session
-        ctx.notes.dialog = dialog.name
+        ctx.notes.dialog = dialog.name  # the turn's metrics label (bot/metrics.py)
         if dialog is not DEFAULT:
             session.misses = 0  # understood: "two misses in a row" counts only consecutive misses
         if transition.next is None:

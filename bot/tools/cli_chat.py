@@ -2,6 +2,8 @@
 
 Type Thai as a citizen would. A number picks a numbered choice. Commands:
 /follow  /image  /file NAME SIZE  /location LAT LON  /sticker  /reset  /quit
+Without LINE settings /image sends a sample photo and /file a sample PDF (bot/tools/samples/).
+The development SMS provider (SMS_PROVIDER=console) prints OTP codes on stderr, marked [DEV SMS].
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import asyncio
 import sys
 
 from bot.config import Settings, get_settings
-from bot.runtime.services import build_services
+from bot.runtime.services import build_line, build_services
+from bot.tools.sample_media import SampleContentMessenger
 from bot.tools.simulator import Simulator
 
 PROMPT = "คุณ> "
@@ -49,10 +52,15 @@ async def _command(sim: Simulator, line: str) -> bool:
 
 
 async def run(settings: Settings, user_id: str) -> int:
-    services = build_services(settings)
+    # without LINE there is no content API: /image and /file are served from local samples
+    messenger = None if settings.line_configured else SampleContentMessenger(build_line(settings))
+    services = build_services(settings, line=messenger)
     await services.db.migrate()  # Alembic upgrade head: applications are kept in the database
     sim = Simulator(services, user_id=user_id)
     interactive = sys.stdin.isatty()
+    stop = asyncio.Event()
+    # edited knowledge is picked up as the server does: a saved YAML change, a broken save refused
+    watcher = asyncio.create_task(services.knowledge.watch(stop)) if settings.watch_knowledge else None
     try:
         if interactive:
             _write("แชตทดลองกับบอต (พิมพ์ /quit เพื่อออก, ตัวเลขเพื่อเลือกปุ่ม)")
@@ -78,6 +86,9 @@ async def run(settings: Settings, user_id: str) -> int:
                 screen = await sim.text(line)
             _write("บอต> " + screen.text.replace("\n", "\n     "))
     finally:
+        stop.set()
+        if watcher is not None:
+            await asyncio.wait_for(watcher, 10)
         await services.close()
 
 
@@ -86,5 +97,4 @@ def main(argv: list[str]) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--user", default="Usimulator0000000000000000000000", help="LINE user id to pretend to be")
     args = parser.parse_args(argv)
-    settings = get_settings().model_copy(update={"watch_knowledge": False})
-    return asyncio.run(run(settings, args.user))
+    return asyncio.run(run(get_settings(), args.user))

@@ -9,6 +9,7 @@ from typing import Any
 from bot.runtime.render import render_all
 from bot.runtime.services import Services
 from bot.runtime.worker import EventProcessor
+from bot.tools.sample_media import sample_id
 from bot.tools.textview import Action, Screen, screen_of
 from bot.transport.events import EventKind, InboundEvent, Location
 
@@ -18,6 +19,7 @@ class Simulator:
         self.processor = EventProcessor(services)
         self.user_id = user_id
         self.last: Screen = Screen(text="", actions=[])
+        self.messages: list[dict[str, Any]] = []  # the last turn's LINE messages, as rendered
         self._ids = itertools.count(1)
 
     def _event(self, kind: EventKind, **fields: Any) -> InboundEvent:
@@ -29,7 +31,8 @@ class Simulator:
 
     async def send(self, event: InboundEvent) -> Screen:
         replies = await self.processor.turn(event)
-        self.last = screen_of(render_all(replies))
+        self.messages = render_all(replies)
+        self.last = screen_of(self.messages)
         return self.last
 
     async def text(self, text: str) -> Screen:
@@ -42,12 +45,12 @@ class Simulator:
         return await self.send(self._event(EventKind.postback, postback_data=data))
 
     async def image(self, message_id: str | None = None) -> Screen:
-        return await self.send(self._event(EventKind.image, message_id=message_id or str(next(self._ids))))
+        message_id = message_id or sample_id("image", next(self._ids))  # the chat CLI serves a sample for it
+        return await self.send(self._event(EventKind.image, message_id=message_id))
 
     async def file(self, name: str, size: int, message_id: str | None = None) -> Screen:
-        return await self.send(self._event(
-            EventKind.file, message_id=message_id or str(next(self._ids)), file_name=name, file_size=size,
-        ))
+        message_id = message_id or sample_id("file", next(self._ids), name)
+        return await self.send(self._event(EventKind.file, message_id=message_id, file_name=name, file_size=size))
 
     async def location(self, latitude: float, longitude: float, address: str = "") -> Screen:
         loc = Location(title=None, address=address or None, latitude=latitude, longitude=longitude)

@@ -14,8 +14,9 @@ from typing import Any
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Reply, Text, pick
+from bot.runtime.replies import Choice, Reply, Text, pick
 from core.applications import ApplicationStatus
+from core.deadlines import Window, next_window
 from core.ports import ApplicationRecord
 from core.thai_dates import thai_date
 from dialogs.application import documents, form, identity, review
@@ -38,7 +39,8 @@ from dialogs.application.common import (
 from dialogs.base import Dialog, StepHandler, Transition
 from dialogs.drafts import drafts_reply, withdraw
 from dialogs.menu import menu_choices
-from knowledge.schema import Category
+from dialogs.reminders import reminder_choice
+from knowledge.schema import Category, Service
 
 ALTERNATIVE_MIN_SCORE = 0.15  # NLU service alternatives worth offering when none was named
 MAX_OFFERED = 12
@@ -128,7 +130,24 @@ async def begin(ctx: TurnContext, data: Data, service_id: str, *, allow_resume: 
             ctx.notes.draft = draft
             return await goto(ctx, data, Step.resume_or_new)  # not saved: the draft keeps its own step
     data.application_id = None
+    service = ctx.knowledge.services.get(service_id)
+    closed = closed_window(ctx, service) if service is not None else None
+    if service is not None and closed is not None:  # before anything is asked: when it can be filed
+        note = ctx.msg("window.closed", service=service.short_name, opens=thai_date(ctx.msg, closed.opens),
+                       closes=thai_date(ctx.msg, closed.closes))
+        return await goto(ctx, data, Step.consent, [Text(text=note)])
     return await goto(ctx, data, Step.consent)
+
+
+def closed_window(ctx: TurnContext, service: Service) -> Window | None:
+    """A registration window (the allowances) that is not open today: the next one; else None."""
+    if service.category is not Category.welfare or not service.deadlines:
+        return None
+    today = ctx.now.date()
+    upcoming = [next_window(d, today) for d in service.deadlines]
+    if any(w.opens <= today <= w.closes for w in upcoming):
+        return None
+    return min(upcoming, key=lambda w: w.opens)
 
 
 async def resume(ctx: TurnContext, app: ApplicationRecord | None) -> Transition:
@@ -186,11 +205,17 @@ async def ask_consent(ctx: TurnContext, data: Data) -> list[Reply]:
     assert service is not None
     text = ctx.msg("application.consent.notice", service=service.title,
                    draft_days=ctx.services.settings.draft_ttl_days, version=ctx.msg("application.consent.version"))
-    return [Text(text=text, choices=[
+    short = Text(text=ctx.msg("consent.short", service=service.short_name))  # the one fact first
+    return [short, Text(text=text, choices=[
         pick(ctx.msg("application.choice.accept"), postback("app_consent", v="1")),
         pick(ctx.msg("application.choice.decline"), postback("app_consent", v="0")),
         pick(ctx.msg("application.choice.other_service"), postback("apply", pick="1")),
+        *([remind] if (remind := _reminder_if_closed(ctx, service)) is not None else []),
     ])]
+
+
+def _reminder_if_closed(ctx: TurnContext, service: Service) -> Choice | None:
+    return reminder_choice(ctx, service.id) if closed_window(ctx, service) is not None else None
 
 
 async def on_consent(ctx: TurnContext, data: Data) -> Transition | None:

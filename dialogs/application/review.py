@@ -179,6 +179,7 @@ async def send_code(ctx: TurnContext, data: Data, app: ApplicationRecord) -> Tra
     key = {
         SendStatus.rate_limited: "application.otp.rate_limited",
         SendStatus.locked: "application.otp.locked",
+        SendStatus.blocked: "otp.blocked",
     }.get(result.status, "application.otp.gateway_failed")
     text = ctx.msg(key, time=_clock_time(ctx, result.until))
     return await stay(ctx, data, Step.review, [Text(text=text, choices=retry_choices(ctx))])
@@ -209,8 +210,9 @@ async def on_otp(ctx: TurnContext, data: Data) -> Transition | None:
     if result.status is VerifyStatus.wrong:
         text = ctx.msg("application.otp.wrong", remaining=result.remaining)
         return await stay(ctx, data, Step.otp, [Text(text=text, choices=otp_choices(ctx))])
-    if result.status is VerifyStatus.locked:
-        text = ctx.msg("application.otp.locked", time=_clock_time(ctx, result.until))
+    if result.status in {VerifyStatus.locked, VerifyStatus.blocked}:
+        key = "application.otp.locked" if result.status is VerifyStatus.locked else "otp.blocked"
+        text = ctx.msg(key, time=_clock_time(ctx, result.until))
         return await stay(ctx, data, Step.review, [Text(text=text, choices=retry_choices(ctx))])
     return await stay(ctx, data, Step.otp, [Text(text=ctx.msg("application.otp.expired"), choices=otp_choices(ctx))])
 

@@ -114,6 +114,10 @@ class ReplyTokenInvalid(LineError):
     """The reply token expired or was used already: push instead."""
 
 
+class ReplyOutcomeUnknown(LineError):
+    """LINE may have delivered the reply (a 5xx or a timeout after sending): sending it again could repeat it."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 5
@@ -141,6 +145,18 @@ def _retryable(exc: BaseException) -> bool:
     if isinstance(exc, ApiException):
         return exc.status is not None and (exc.status >= 500 or exc.status == 429)
     return isinstance(exc, asyncio.TimeoutError | aiohttp.ClientError)
+
+
+def _reply_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, ApiException):
+        return exc.status == 429
+    return isinstance(exc, aiohttp.ClientConnectorError)  # the request never reached LINE
+
+
+def _surely_undelivered(exc: BaseException | None) -> bool:
+    if isinstance(exc, ApiException):
+        return exc.status is not None and exc.status < 500
+    return isinstance(exc, aiohttp.ClientConnectorError)
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -190,7 +206,8 @@ class SdkLineMessenger:
         if self._on_call is not None:
             self._on_call(what.split(" ", 1)[0], status)  # "push to U…" → "push": no user ids as labels
 
-    async def _with_retries(self, what: str, call: Callable[[], Awaitable[T]], on_conflict_ok: bool) -> T | None:
+    async def _with_retries(self, what: str, call: Callable[[], Awaitable[T]], on_conflict_ok: bool,
+                            retryable: Callable[[BaseException], bool] = _retryable) -> T | None:
         for attempt in range(self._retry.attempts):
             try:
                 result = await call()
@@ -201,7 +218,7 @@ class SdkLineMessenger:
                 if isinstance(exc, ApiException) and exc.status == 409 and on_conflict_ok and attempt > 0:
                     log.info("%s: 409 on retry, an earlier attempt was accepted", what)
                     return None
-                if not _retryable(exc) or attempt == self._retry.attempts - 1:
+                if not retryable(exc) or attempt == self._retry.attempts - 1:
                     raise _error(exc) from exc
                 delay = self._retry.delay(attempt, _retry_after(exc))
                 log.warning("%s failed (%s), retry %d in %.2fs", what, _error(exc), attempt + 1, delay)
@@ -215,10 +232,14 @@ class SdkLineMessenger:
             await self._http.post("/v2/bot/message/reply", payload, self._retry.request_timeout)
 
         try:
-            await self._with_retries("reply", call, on_conflict_ok=False)
+            # A reply has no retry key: only failures that surely delivered nothing are retried
+            # (429, a refused connection); a 5xx or a timeout may hide a delivered reply.
+            await self._with_retries("reply", call, on_conflict_ok=False, retryable=_reply_retryable)
         except LineError as err:
             if err.status == 400 and "reply token" in err.detail.lower():
                 raise ReplyTokenInvalid(err.status, err.detail) from err
+            if not _surely_undelivered(err.__cause__):
+                raise ReplyOutcomeUnknown(err.status, err.detail) from err
             raise
 
     async def push(self, to: str, messages: list[LineMessage], retry_key: str | None = None) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import col, select
 
-from core.complaints import NewComplaint
+from core.complaints import ComplaintView, NewComplaint
 from core.ports import PortUnavailable, Subscribed
 from integrations.storage.db import Database
 from integrations.storage.models.civic import Complaint, ReminderSubscription, SentReminder, next_serial
@@ -50,6 +50,23 @@ class ComplaintRepo:
                     raise
                 log.info("complaint number clash, retrying")
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def complaints_of(self, line_user_id: str, limit: int = 5) -> list[ComplaintView]:
+        """The newest complaints of this LINE user (never anyone else's)."""
+        if not line_user_id:
+            return []
+        query = (
+            select(Complaint)
+            .where(Complaint.line_user_id == line_user_id)
+            .order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc())
+            .limit(limit)
+        )
+        try:
+            async with self.db.session() as session:
+                rows = (await session.exec(query)).all()
+        except SQLAlchemyError as err:
+            raise PortUnavailable("complaints could not be read") from err
+        return [ComplaintView(r.reference, r.category, r.status, r.created_at, r.description) for r in rows]
 
 
 class ReminderRepo:

@@ -125,7 +125,7 @@ def test_demo_municipality_on_the_real_national_layer() -> None:
     assert "0-4475-6171" not in text
     assert all(entry.service != "aids_patient_assistance" for entry in snapshot.faq)
     real = load_knowledge(KNOWLEDGE_ROOT / "offices/tha_cha_lung")
-    assert real.service("signboard_tax").fees == []
+    assert [f.amount_baht for f in real.service("signboard_tax").fees] == [None]  # the national rule, no office fee
     assert "aids_patient_assistance" in real.services
 
 
