@@ -14,6 +14,8 @@ from bot.api.routes import router as api_router
 from bot.config import Settings, get_settings
 from bot.jobs.scheduler import JobScheduler
 from bot.logging import setup_logging
+from bot.metrics import queue_depth_probe
+from bot.metrics import router as metrics_router
 from bot.office.handoff_jobs import HandoffEscalator
 from bot.office.reminders import CaseReminderTask
 from bot.office.wiring import build_outbox_sender
@@ -29,13 +31,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        setup_logging(settings.log_level)
+        setup_logging(settings.log_level, settings.log_format)
         built = services or build_services(settings)
         await built.db.migrate()  # Alembic upgrade head before the first event
         processor = EventProcessor(built)
         queue = build_queue(settings, processor.handle, claims=built.store)
         queue.start()
         app.state.services, app.state.queue, app.state.processor = built, queue, processor
+        built.metrics.probe("queue_depth", queue_depth_probe(queue))  # infra: /metrics
         stop = asyncio.Event()
         watcher = asyncio.create_task(built.knowledge.watch(stop)) if settings.watch_knowledge else None
         # jobs outside a turn: deadline reminders, draft sweep (bot/jobs/; REMINDER_* settings)
@@ -57,11 +60,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             yield
         finally:
             stop.set()
+            # SIGTERM: uvicorn has stopped accepting and answered what was in flight; queued turns finish
+            # first, while the outbox and everything they may use is still running
+            await queue.stop(drain_seconds=settings.shutdown_drain_seconds)
             await outbox.stop()
             await case_reminders.stop()
             await escalator.stop()
             await reminders.stop()
-            await queue.stop()
             if watcher is not None:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -70,6 +75,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = FastAPI(title="LINE civic assistant", lifespan=lifespan)
     app.include_router(webhook_router)
+    app.include_router(metrics_router)  # infra: GET /metrics (METRICS_TOKEN)
     app.include_router(api_router)  # officers' API, /api/v1 (bot/api)
     # citizens' payment pages and licence links; app.state.bill_lookup / link_signer come from the cases code
     app.include_router(web_router)

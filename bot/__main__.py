@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "nlu": ("bot.nlu.cli", "classify utterances from stdin, or --eval FILE.tsv"),
     "knowledge": ("knowledge.cli", "check | export the knowledge files"),
     "richmenu": ("bot.tools.richmenu", "deploy the rich menu defined in knowledge/"),
+    "db": ("bot.tools.db", "upgrade | current: the database schema (Alembic migrations)"),
     "worker": ("bot.runtime.worker", "handle queued events in this process (scale-out; needs REDIS_URL)"),
     "officer": ("bot.office.cli", "officers' accounts: add NAME --role officer|admin, token NAME, list"),
 }

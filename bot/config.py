@@ -63,6 +63,16 @@ class Settings(BaseSettings):
     draft_reminder_days: int = Field(default=3, ge=0)  # remind this many days before a draft expires
     log_level: str = "INFO"
 
+    # --- infra (issue 14): performance, metrics, logs ---
+    # LINE calls read no ~/.netrc and no HTTP(S)_PROXY unless this is true (reading them costs on every call)
+    line_trust_env: bool = False
+    line_max_connections: int = Field(default=100, ge=1, le=1000)  # LINE calls in flight at once
+    metrics_token: SecretStr | None = None  # GET /metrics needs "Authorization: Bearer <token>"; unset = 404
+    log_format: Literal["json", "text"] = "json"
+    shutdown_drain_seconds: float = Field(default=20.0, ge=0)  # SIGTERM: time for queued turns to finish
+    # Redis queue: a dead worker's partitions pass to another after this (shorter = faster take-over,
+    # more lease renewals)
+    queue_lease_seconds: float = Field(default=15.0, ge=1, le=300)
     # office side (issue 12: bot/office, bot/api): officers' group, outbox, payments, reminders
     line_officer_group_id: str | None = None  # LINE group: alerts (undeliverable case notices), new handoff tickets
     outbox_interval_seconds: float = Field(default=2.0, gt=0)  # how often the sender looks for due pushes

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from integrations.line.fake import FakeLineServer
 from integrations.sms.fake import FakeSms
 from knowledge.store import KnowledgeStore
 from tests.factories import ACCESS_TOKEN, CHANNEL_SECRET
+from tests.postgres_server import PostgresCluster, start_cluster, why_unavailable
 
 _users = itertools.count(1)
 
@@ -51,15 +53,42 @@ async def fake_line() -> AsyncIterator[FakeLineServer]:
     await server.stop()
 
 
+# --- databases (infra): tests marked `both_databases` run on SQLite and on PostgreSQL ---
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    reason = why_unavailable()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI (.ci/run installs it): {reason}")
+        pytest.skip(reason)
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
-def settings(tmp_path: Path, fake_line: FakeLineServer) -> Settings:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """SQLite in the test's temp dir; for `both_databases` tests also a fresh PostgreSQL database."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+        return cluster.create_database(f"test_{uuid.uuid4().hex[:16]}")
+    return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, fake_line: FakeLineServer, database_url: str) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         line_channel_secret=CHANNEL_SECRET,
         line_channel_access_token=ACCESS_TOKEN,
         line_api_base_url=fake_line.base_url,
         line_data_api_base_url=fake_line.base_url,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+        database_url=database_url,
         storage_dir=tmp_path / "uploads",
         watch_knowledge=False,
         redis_url=None,

@@ -5,19 +5,19 @@ REMINDER_INTERVAL_SECONDS, deadline reminders (bot/jobs/reminders.py), then the 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.jobs.drafts import sweep_drafts
 from bot.jobs.reminders import ReminderSettings, reminder_settings, send_due_reminders
+from bot.runtime.background import BackgroundTask
 from bot.runtime.services import Services
 
 log = logging.getLogger(__name__)
 
 
-class JobScheduler:
+class JobScheduler(BackgroundTask):
     def __init__(self, services: Services, settings: ReminderSettings | None = None) -> None:
         self.services = services
         self.settings = settings or reminder_settings()
@@ -50,12 +50,5 @@ class JobScheduler:
             await asyncio.sleep(self.settings.interval_seconds)
 
     def start(self) -> None:
-        if self.settings.enabled and self._task is None:
-            self._task = asyncio.create_task(self.run(), name="job-scheduler")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        if self.settings.enabled:
+            self._launch(self.run, "job-scheduler")

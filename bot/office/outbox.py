@@ -40,6 +40,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.runtime.background import BackgroundTask
 from bot.runtime.render import batches
 from core.masking import mask_line_id as mask_id
 from integrations.line.client import LineError, LineMessenger
@@ -117,7 +118,7 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return timedelta(minutes=minutes * random.uniform(1.0, 1.25))
 
 
-class OutboxSender:
+class OutboxSender(BackgroundTask):
     def __init__(
         self,
         db: Database,
@@ -263,12 +264,4 @@ class OutboxSender:
                 await self.bell.wait(interval)
 
     def start(self, interval: float) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(interval), name="outbox-sender")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        self._launch(lambda: self.run(interval), "outbox-sender")

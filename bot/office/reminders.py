@@ -7,15 +7,15 @@ row with a deterministic retry key, written with the case's `*_reminded_at` mark
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
+from bot.runtime.background import BackgroundTask
 from bot.runtime.services import Services
 
 log = logging.getLogger(__name__)
 
 
-class CaseReminderTask:
+class CaseReminderTask(BackgroundTask):
     def __init__(self, services: Services) -> None:
         self.services = services
         self._task: asyncio.Task[None] | None = None
@@ -33,12 +33,4 @@ class CaseReminderTask:
             await asyncio.sleep(interval)
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="case-reminders")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        self._launch(self.run, "case-reminders")

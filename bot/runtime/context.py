@@ -22,6 +22,7 @@ class TurnNotes:
 
     application: ApplicationRecord | None = None  # the application this conversation is filling in
     draft: ApplicationRecord | None = None  # an unfinished draft found for the service asked about
+    dialog: str | None = None  # the dialog that answered: the turn's metrics label (bot/metrics.py)
 
 
 @dataclass

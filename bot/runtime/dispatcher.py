@@ -84,6 +84,7 @@ class Dispatcher:
     @staticmethod
     def _apply(ctx: TurnContext, dialog: Dialog, transition: Transition, data: object) -> list[Reply]:  # type: ignore[type-arg]
         session = ctx.session
+        ctx.notes.dialog = dialog.name
         if dialog is not DEFAULT:
             session.misses = 0  # understood: "two misses in a row" counts only consecutive misses
         if transition.next is None:

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 from bot.config import Settings
+from bot.metrics import CountedSms, Metrics
 from bot.office.accounts import OfficerAccounts
 from bot.office.live import LiveFeed
 from bot.office.outbox import OutboxBell
@@ -51,6 +52,7 @@ class Services:
     files: FileStore
     sms: SmsSender
     clock: Callable[[], datetime] = field(default=utc_now)
+    metrics: Metrics = field(default_factory=Metrics)  # infra: GET /metrics (bot/metrics.py)
     ports: Ports = field(init=False)
     # office side (bot/office): rung after a commit that enqueued pushes, so the outbox sender runs now
     outbox_bell: OutboxBell = field(default_factory=OutboxBell)
@@ -84,7 +86,7 @@ class Services:
         await self.db.close()
 
 
-def build_line(settings: Settings) -> LineMessenger:
+def build_line(settings: Settings, metrics: Metrics | None = None) -> LineMessenger:
     token = settings.line_channel_access_token
     if token is None or not settings.line_configured:
         log.warning(
@@ -96,6 +98,9 @@ def build_line(settings: Settings) -> LineMessenger:
         token.get_secret_value(),
         api_base_url=settings.line_api_base_url,
         data_api_base_url=settings.line_data_api_base_url,
+        max_connections=settings.line_max_connections,
+        trust_env=settings.line_trust_env,
+        on_call=metrics.line_call if metrics is not None else None,
     )
 
 
@@ -154,14 +159,16 @@ def build_services(
     if nlu is None:
         nlu = NluService(knowledge.current)
         knowledge.subscribe(nlu.rebuild)
+    metrics = Metrics()
     return Services(
+        metrics=metrics,
         settings=settings,
         store=store,
         sessions=SessionStore(store, settings.session_ttl_seconds),
         knowledge=knowledge,
         nlu=nlu,
-        line=line or build_line(settings),
+        line=line or build_line(settings, metrics),
         db=Database(settings.database_url),
         files=build_file_store(settings.storage_dir, settings.s3_bucket, settings.s3_endpoint_url),
-        sms=sms or build_sms(settings),
+        sms=CountedSms(sms or build_sms(settings), metrics),
     )

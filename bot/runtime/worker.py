@@ -8,11 +8,15 @@ after saving loses an answer, never the citizen's input).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
+import time
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.logging import log_context
 from bot.runtime import daily_stats
 from bot.runtime.context import TurnContext
 from bot.runtime.dispatcher import Dispatcher
@@ -30,6 +34,17 @@ SILENT_FOR_STATS = {EventKind.unfollow, EventKind.leave, EventKind.join, EventKi
 LOADING_AFTER_SECONDS = 0.4  # show LINE's typing animation only when an answer is slow
 
 
+@dataclass
+class TurnOutcome:
+    """What the metrics need to know about a turn once it is over."""
+
+    dialog: str | None = None
+    ok: bool = True
+
+
+_outcome: contextvars.ContextVar[TurnOutcome | None] = contextvars.ContextVar("turn_outcome", default=None)
+
+
 class EventProcessor:
     def __init__(self, services: Services, dispatcher: Dispatcher | None = None) -> None:
         self.services = services
@@ -41,12 +56,21 @@ class EventProcessor:
         return self.services.clock().astimezone(self._zone)
 
     async def handle(self, event: InboundEvent) -> None:
-        async with self.services.store.lock(event.user_key):
-            replies = await self.turn(event)
-        await self.sender.send(event, replies)
+        started = time.perf_counter()
+        outcome = TurnOutcome()
+        token = _outcome.set(outcome)  # turn() fills it in (a context variable keeps turn's signature)
+        with log_context(event_id=event.event_id):
+            try:
+                async with self.services.store.lock(event.user_key):
+                    replies = await self.turn(event)
+            finally:
+                _outcome.reset(token)
+            await self.sender.send(event, replies)
+            self.services.metrics.turn_done(outcome.dialog, time.perf_counter() - started, outcome.ok)
 
     async def turn(self, event: InboundEvent) -> list[Reply]:
         """Run one turn and persist its state; returns the replies (also used by the simulator)."""
+        outcome = _outcome.get() or TurnOutcome()
         session = await self.services.sessions.load(event.user_key)
         ctx = TurnContext(
             event=event, session=session, knowledge=self.services.knowledge.current,
@@ -56,8 +80,13 @@ class EventProcessor:
             replies = await self._dispatch_showing_progress(ctx)
         except Exception:
             log.exception("turn failed for event %s (%s)", event.event_id, event.kind)
+            outcome.ok = False
             # the session is not saved: the citizen's previous state stays as it was
             return [Text(text=ctx.msg("error.generic"))]
+        finally:
+            outcome.dialog = ctx.notes.dialog
+            if ctx.nlu is not None:
+                self.services.metrics.nlu_intents.labels(ctx.nlu.intent).inc()
         if not ctx.session.handoff:
             note_turn(ctx.session, event, replies)  # the conversation so far, for a later handoff ticket
         if event.user_id and event.kind not in SILENT_FOR_STATS:  # the console's dashboard counters
@@ -84,7 +113,7 @@ def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | No
         from bot.transport.redis_queue import RedisStreamQueue
 
         return RedisStreamQueue(settings.redis_url, handler, settings.worker_partitions,
-                                consume=settings.run_workers)
+                                consume=settings.run_workers, lease_seconds=settings.queue_lease_seconds)
     return InProcessQueue(handler, partitions=settings.worker_partitions, claims=claims)
 
 
@@ -118,7 +147,7 @@ def main(argv: list[str]) -> int:
     from bot.logging import setup_logging
 
     settings = get_settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     if not settings.redis_url:
         log.error("python -m bot worker needs REDIS_URL: without Redis the web process handles events itself")
         return 2

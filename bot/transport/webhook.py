@@ -67,9 +67,12 @@ async def callback(request: Request) -> Response:
     if raw_events is None:
         return _bad_request("not a LINE webhook body")
     queue, ttl = state.queue, settings.dedupe_ttl_seconds
+    metrics = state.services.metrics
     for raw in raw_events:
         event = convert(raw)
+        metrics.webhook_events.labels(event.kind.value).inc()  # a bounded set of labels
         # Claim before enqueueing: a redelivery, or the same body twice at once, is handled once.
         if not await queue.put_once(event, DEDUPE_PREFIX + event.event_id, ttl):
+            metrics.webhook_duplicates.inc()
             log.info("duplicate event %s ignored (redelivery=%s)", event.event_id, event.is_redelivery)
     return JSONResponse({})

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from core.thai_dates import month_name
 from integrations.documents.licence import DocumentLabels, DocumentSpec, render_pdf
 from knowledge.snapshot import KnowledgeSnapshot
 
@@ -32,7 +33,7 @@ def document_labels(snapshot: KnowledgeSnapshot, kind: Literal["licence", "recei
     raw = snapshot.messages  # raw templates: the renderer fills {day} {month} {amount} {verify_url} itself
     office = office_values(snapshot)
     return DocumentLabels(
-        months=tuple(raw["doc.months"].split()),
+        months=tuple(month_name(snapshot.message, month) for month in range(1, 13)),
         date_format=raw["doc.date"],
         number=raw["doc.number"],
         holder=raw[f"doc.{kind}.holder"],

@@ -28,10 +28,11 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pythainlp.util import bahttext
 
-from bot.web.documents import office_values
+from bot.web.documents import document_labels, office_values
 from bot.web.links import LICENCE_PURPOSE, PAY_PURPOSE
 from core.billing import Bill, BillLookup
 from core.signed_links import LinkExpired, LinkInvalid, LinkSigner
+from integrations.documents.licence import thai_date as official_date
 from integrations.payment.bills import qr_payload
 from integrations.payment.qr_image import qr_png
 from integrations.payment.thaiqr import QRPayloadError
@@ -71,8 +72,8 @@ class _Page:
         return self.snapshot.message(key, **{**office_values(self.snapshot), **values})
 
     def thai_date(self, day: date) -> str:
-        months = self.snapshot.messages["doc.months"].split()
-        return self.snapshot.messages["doc.date"].format(day=day.day, month=months[day.month - 1], year=day.year + 543)
+        """4 ธันวาคม พ.ศ. 2569, as on the office's documents."""
+        return official_date(day, document_labels(self.snapshot, "receipt"))
 
     def thai_datetime(self, moment: datetime) -> str:
         local = moment.astimezone(self.timezone)

@@ -30,6 +30,8 @@ from typing import Literal
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
+from core.thai_dates import buddhist_year
+
 FAMILY = "ThaiDoc"
 DEBIAN_FONTS = (  # (regular, bold) under /usr/share/fonts
     ("truetype/tlwg/Laksaman.ttf", "truetype/tlwg/Laksaman-Bold.ttf"),
@@ -121,7 +123,7 @@ def find_thai_font() -> ThaiFont:
 
 def thai_date(day: date, labels: DocumentLabels) -> str:
     """4 ธันวาคม พ.ศ. 2569: the Buddhist year, as Thai official documents write dates."""
-    return labels.date_format.format(day=day.day, month=labels.months[day.month - 1], year=day.year + 543)
+    return labels.date_format.format(day=day.day, month=labels.months[day.month - 1], year=buddhist_year(day))
 
 
 def _amount_text(amount: Decimal) -> str:

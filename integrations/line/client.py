@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import uuid
@@ -26,8 +27,6 @@ from linebot.v3.messaging import (
     AsyncMessagingApiBlob,
     Configuration,
     MulticastRequest,
-    PushMessageRequest,
-    ReplyMessageRequest,
     ShowLoadingAnimationRequest,
 )
 from linebot.v3.messaging.exceptions import ApiException
@@ -61,6 +60,46 @@ class _Rendered:
 
 def _messages(messages: list[LineMessage]) -> list[Any]:
     return [_Rendered(m) for m in messages]
+
+
+class _LeanHttp:
+    """reply and push, the calls of every turn, straight over one aiohttp session we own.
+
+    Measured with py-spy under load (docs/performance.md), the SDK's path cost more than the NLU:
+    its session trusts the environment (aiohttp reads ~/.netrc in a thread pool and the proxy
+    variables on every request), it re-serialises the body through its generated models and then
+    validates LINE's answer into pydantic-v1 models we never read (and a response it cannot
+    validate turned a delivered reply into an error, then a duplicate push). The URLs, headers and
+    error type (ApiException) stay exactly those of the SDK, so retries and callers are unchanged.
+    """
+
+    def __init__(self, base_url: str, access_token: str, max_connections: int, trust_env: bool) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json"}
+        self._max_connections = max_connections
+        self._trust_env = trust_env
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._max_connections, keepalive_timeout=60)
+            self._session = aiohttp.ClientSession(connector=connector, trust_env=self._trust_env)
+        return self._session
+
+    async def post(self, path: str, payload: dict[str, Any], timeout: float, retry_key: str | None = None) -> None:
+        headers = self._headers if retry_key is None else {**self._headers, "X-Line-Retry-Key": retry_key}
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        async with self._open().post(self._base_url + path, data=body, headers=headers,
+                                     timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+            answer = await response.read()
+            if not 200 <= response.status <= 299:
+                error = ApiException(status=response.status, reason=response.reason)
+                error.body, error.headers = answer, response.headers
+                raise error
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
 
 
 class LineError(Exception):
@@ -130,7 +169,14 @@ class SdkLineMessenger:
         data_api_base_url: str = "https://api-data.line.me",
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        max_connections: int = 100,
+        trust_env: bool = False,
+        on_call: Callable[[str, int | None], None] | None = None,
     ) -> None:
+        self._on_call = on_call  # (call, HTTP status or None): the metrics hook
+        # one connection per call in flight: LINE answers in tens of milliseconds, so the SDK's default
+        # (5 per core) would cap a busy office at a few hundred sends a second
+        self._http = _LeanHttp(api_base_url, access_token, max_connections, trust_env)
         self._api_client = AsyncApiClient(Configuration(host=api_base_url.rstrip("/"), access_token=access_token))
         self._data_client = AsyncApiClient(
             Configuration(host=data_api_base_url.rstrip("/"), access_token=access_token)
@@ -140,11 +186,18 @@ class SdkLineMessenger:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
 
+    def _observe(self, what: str, status: int | None) -> None:
+        if self._on_call is not None:
+            self._on_call(what.split(" ", 1)[0], status)  # "push to U…" → "push": no user ids as labels
+
     async def _with_retries(self, what: str, call: Callable[[], Awaitable[T]], on_conflict_ok: bool) -> T | None:
         for attempt in range(self._retry.attempts):
             try:
-                return await call()
+                result = await call()
+                self._observe(what, 200)
+                return result
             except Exception as exc:
+                self._observe(what, exc.status if isinstance(exc, ApiException) else None)
                 if isinstance(exc, ApiException) and exc.status == 409 and on_conflict_ok and attempt > 0:
                     log.info("%s: 409 on retry, an earlier attempt was accepted", what)
                     return None
@@ -156,10 +209,10 @@ class SdkLineMessenger:
         return None  # pragma: no cover - the loop always returns or raises
 
     async def reply(self, reply_token: str, messages: list[LineMessage]) -> None:
-        request = ReplyMessageRequest.construct(reply_token=reply_token, messages=_messages(messages))
+        payload = {"replyToken": reply_token, "messages": messages}
 
-        async def call() -> object:
-            return await self._api.reply_message(request, _request_timeout=self._retry.request_timeout)
+        async def call() -> None:
+            await self._http.post("/v2/bot/message/reply", payload, self._retry.request_timeout)
 
         try:
             await self._with_retries("reply", call, on_conflict_ok=False)
@@ -170,12 +223,10 @@ class SdkLineMessenger:
 
     async def push(self, to: str, messages: list[LineMessage], retry_key: str | None = None) -> None:
         key = retry_key or str(uuid.uuid4())  # one key for every attempt of this send
-        request = PushMessageRequest.construct(to=to, messages=_messages(messages))
+        payload = {"to": to, "messages": messages}
 
-        async def call() -> object:
-            return await self._api.push_message(
-                request, x_line_retry_key=key, _request_timeout=self._retry.request_timeout
-            )
+        async def call() -> None:
+            await self._http.post("/v2/bot/message/push", payload, self._retry.request_timeout, retry_key=key)
 
         await self._with_retries(f"push to {mask_id(to)}", call, on_conflict_ok=True)
 
@@ -227,6 +278,7 @@ class SdkLineMessenger:
         return str(name) if name else None
 
     async def close(self) -> None:
+        await self._http.close()
         await self._api_client.close()
         await self._data_client.close()
 

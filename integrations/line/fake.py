@@ -119,11 +119,11 @@ class FakeLineServer:
         return web.json_response(answer, status=status)
 
     def _take_fault(self, path: str, body: Any) -> Fault | None:
-        queue = self._faults.get(path)
+        queue = self._faults.get(path, deque())
         recipient = body.get("to") if isinstance(body, dict) else None
-        for index, fault in enumerate(queue or ()):
+        for index, fault in enumerate(queue):
             if fault.to is None or fault.to == recipient:
-                del queue[index]  # type: ignore[arg-type]
+                del queue[index]
                 return fault
         return None
 

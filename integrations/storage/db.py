@@ -7,8 +7,9 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,12 +28,37 @@ def async_url(url: str) -> str:
     return url
 
 
+def _engine_options(url: str) -> dict[str, Any]:
+    """Connection pool sized for a busy turn loop.
+
+    Measured under load (docs/performance.md): with SQLAlchemy's default pool (5 + 10 overflow) the
+    overflow connections were closed after each use and opened again, and every aiosqlite connection
+    is a new thread plus a new file handle. Keep enough connections open instead.
+    """
+    if ":memory:" in url:
+        return {}
+    return {"pool_size": 20, "max_overflow": 20, "pool_recycle": 1800, "pool_pre_ping": not url.startswith("sqlite")}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL: readers never wait for the writer (web and worker processes share the file), and a commit
+    is one append instead of a journal rewrite; synchronous=NORMAL in WAL mode keeps every committed
+    transaction across a crash of the process (only a power cut may lose the last ones).
+    busy_timeout: a second process waits for the lock instead of failing at once."""
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = async_url(url)
         if self.url.startswith("sqlite+aiosqlite:///") and ":memory:" not in self.url:
             Path(self.url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(self.url)
+        self.engine: AsyncEngine = create_async_engine(self.url, **_engine_options(self.url))
+        if self.url.startswith("sqlite"):
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 
     @asynccontextmanager

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 from bot.jobs.drafts import DraftSweep, sweep_drafts
 from bot.runtime.services import Services
@@ -12,6 +14,8 @@ from bot.tools.textview import screen_of
 from integrations.line.fake import FakeLineServer
 from integrations.storage.models.applications import Application
 from tests.applications.helpers import FakeClock, elderly_form, identity, photo, start_elderly, tap
+
+pytestmark = pytest.mark.both_databases  # every test here runs on SQLite and on PostgreSQL
 
 
 async def draft_with_a_photo(sim: Simulator, line: FakeLineServer) -> None:

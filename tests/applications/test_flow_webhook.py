@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 
 import pytest
 
@@ -25,16 +24,13 @@ from tests.applications.helpers import (
     tap,
     to_review,
 )
+from tests.db_helpers import db_rows, everything_stored
 
-
-def _db_rows(settings: Settings, query: str) -> list[tuple[object, ...]]:
-    path = settings.database_url.removeprefix("sqlite+aiosqlite:///")
-    with sqlite3.connect(path) as conn:
-        return conn.execute(query).fetchall()
+pytestmark = pytest.mark.both_databases  # every test here runs on SQLite and on PostgreSQL
 
 
 async def test_elderly_allowance_from_request_to_tracking_number(
-    web: WebhookChat, fake_line: FakeLineServer, fake_sms: FakeSms, settings: Settings,
+    web: WebhookChat, fake_line: FakeLineServer, fake_sms: FakeSms, settings: Settings, services: Services,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -62,16 +58,16 @@ async def test_elderly_allowance_from_request_to_tracking_number(
     assert "ยื่นคำขอเรียบร้อยแล้ว" in done.text
     assert "TJL-2569-000001" in done.text
 
-    status, tracking, step = _db_rows(settings, "SELECT status, tracking_no, step FROM applications")[0]
+    status, tracking, step = (await db_rows(services.db, "SELECT status, tracking_no, step FROM applications"))[0]
     assert (status, tracking, step) == ("submitted", "TJL-2569-000001", None)
-    consent = _db_rows(settings, "SELECT accepted, notice_version, decided_at FROM consents")
+    consent = await db_rows(services.db, "SELECT accepted, notice_version, decided_at FROM consents")
     assert consent[0][:2] == (1, "1.0-2568") and consent[0][2]
-    docs = _db_rows(settings, "SELECT status, content_type, size_bytes FROM application_documents")
+    docs = await db_rows(services.db, "SELECT status, content_type, size_bytes FROM application_documents")
     assert docs == [("received", "image/jpeg", len(JPEG))] * 2
-    history = _db_rows(settings, "SELECT from_status, to_status FROM application_status_changes ORDER BY id")
+    history = await db_rows(services.db, "SELECT from_status, to_status FROM application_status_changes ORDER BY id")
     assert history == [(None, "draft"), ("draft", "submitted")]
 
-    raw = open(settings.database_url.removeprefix("sqlite+aiosqlite:///"), "rb").read()  # noqa: SIM115
+    raw = await everything_stored(services.db)
     assert VALID_ID.encode() not in raw and PHONE.encode() not in raw and code.encode() not in raw
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for secret in (VALID_ID, "1-1017-00203-45-0", PHONE, "081-234-5678", code):
@@ -105,7 +101,7 @@ async def test_wrong_national_ids_get_clear_answers_and_nothing_typed_is_lost(
 
 
 async def test_oversized_and_wrong_files_get_clear_answers(web: WebhookChat, fake_line: FakeLineServer,
-                                                          settings: Settings) -> None:
+                                                          services: Services, settings: Settings) -> None:
     await start_elderly(web)
     await identity(web)
     await elderly_form(web)
@@ -119,11 +115,12 @@ async def test_oversized_and_wrong_files_get_clear_answers(web: WebhookChat, fak
     assert "รูปถ่ายหรือไฟล์ PDF" in typed.text
     pdf = await web.file("id-card.pdf")
     assert "(1/2)" in pdf.text and "เอกสาร 2/2" in pdf.text
-    assert _db_rows(settings, "SELECT count(*) FROM application_documents") == [(1,)]
+    assert await db_rows(services.db, "SELECT count(*) FROM application_documents") == [(1,)]
 
 
 async def test_five_wrong_codes_lock_the_application_for_fifteen_minutes(
-    web: WebhookChat, fake_line: FakeLineServer, fake_sms: FakeSms, clock: FakeClock, settings: Settings
+    web: WebhookChat, fake_line: FakeLineServer, fake_sms: FakeSms, clock: FakeClock, settings: Settings,
+    services: Services,
 ) -> None:
     await to_review(web, fake_line)
     await tap(web, "ยืนยันและส่งคำขอ")
@@ -136,7 +133,7 @@ async def test_five_wrong_codes_lock_the_application_for_fifteen_minutes(
     assert "พักการยืนยันคำขอนี้" in locked.text and "10:15" in locked.text  # 10:00 Bangkok + 15 min
     again = await tap(web, "ลองส่งอีกครั้ง")
     assert "พักการยืนยันคำขอนี้" in again.text and len(fake_sms.sent) == 1
-    assert _db_rows(settings, "SELECT status FROM applications") == [("draft",)]
+    assert await db_rows(services.db, "SELECT status FROM applications") == [("draft",)]
 
     clock.advance(minutes=15, seconds=1)
     await tap(web, "ลองส่งอีกครั้ง")
@@ -156,13 +153,13 @@ async def test_the_first_code_no_longer_works_once_the_applicant_is_submitted(
 
 
 async def test_sms_gateway_down_keeps_the_application_a_draft(
-    web: WebhookChat, fake_line: FakeLineServer, fake_sms: FakeSms, settings: Settings
+    web: WebhookChat, fake_line: FakeLineServer, fake_sms: FakeSms, settings: Settings, services: Services
 ) -> None:
     await to_review(web, fake_line)
     fake_sms.fail_next(1)
     failed = await tap(web, "ยืนยันและส่งคำขอ")
     assert "ระบบส่ง SMS ขัดข้อง" in failed.text and "ฉบับร่าง" in failed.text
-    assert _db_rows(settings, "SELECT status FROM applications") == [("draft",)]
+    assert await db_rows(services.db, "SELECT status FROM applications") == [("draft",)]
     retried = await tap(web, "ลองส่งอีกครั้ง")
     assert "08X-XXX-5678" in retried.text
     assert "TJL-2569-000001" in (await web.text(fake_sms.last_code())).text

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.runtime.services import Services
 from bot.tools.simulator import Simulator
 from integrations.line.fake import FakeLineServer
 from integrations.sms.fake import FakeSms
 from tests.applications.helpers import FakeClock, tap, to_review
+
+pytestmark = pytest.mark.both_databases  # every test here runs on SQLite and on PostgreSQL
 
 
 async def test_status_lists_the_submitted_application_with_its_tracking_number(

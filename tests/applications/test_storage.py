@@ -29,6 +29,8 @@ from integrations.storage.repos_applications import ApplicationRepo
 from tests.alembic_diffs import table_of
 from tests.applications.helpers import PHONE, VALID_ID, FakeClock
 
+pytestmark = pytest.mark.both_databases  # every test here runs on SQLite and on PostgreSQL
+
 MY_TABLES = {"citizens", "applications", "application_documents", "consents", "otp_challenges",
              "application_status_changes", "tracking_counters"}
 

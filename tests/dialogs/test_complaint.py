@@ -27,6 +27,8 @@ from integrations.storage.models.civic import CIVIC_TABLES, Complaint
 from tests.alembic_diffs import table_of
 from tests.factories import body, message_event, postback_event, signed_headers, text_event
 
+pytestmark = pytest.mark.both_databases  # every test here runs on SQLite and on PostgreSQL
+
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x11" * 2000
 PDF = b"%PDF-1.4 not a photo"
 

@@ -26,6 +26,8 @@ from knowledge.store import KnowledgeStore
 from tests.alembic_diffs import table_of
 from tests.factories import body, postback_event, signed_headers, text_event
 
+pytestmark = pytest.mark.both_databases  # every test here runs on SQLite and on PostgreSQL
+
 MIGRATION = Path(__file__).resolve().parents[2] / "integrations/storage/migrations/versions/0002_unknown_questions.py"
 
 

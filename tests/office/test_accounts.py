@@ -18,6 +18,8 @@ from integrations.storage.models.office import ApiToken, Officer
 from tests.applications.helpers import FakeClock
 from tests.office.conftest import PASSWORD, Staff
 
+pytestmark = pytest.mark.both_databases  # every test here runs on SQLite and on PostgreSQL
+
 
 async def test_a_token_is_stored_only_as_its_hash_and_a_new_one_revokes_the_old(services: Services,
                                                                                clock: FakeClock) -> None:

@@ -19,6 +19,8 @@ from integrations.storage.models.office import OutboxMessage
 from tests.applications.helpers import FakeClock
 from tests.factories import ACCESS_TOKEN
 
+pytestmark = pytest.mark.both_databases  # every test here runs on SQLite and on PostgreSQL
+
 PUSH = "/v2/bot/message/push"
 
 

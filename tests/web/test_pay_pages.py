@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import httpx
+import pytest
 import zxingcpp
 from fastapi import FastAPI
 from PIL import Image
@@ -17,6 +18,8 @@ from bot.web.links import LICENCE_PURPOSE, PAY_PURPOSE
 from core.billing import Bill, BillStatus, ref1_for, ref2_for
 from core.signed_links import LinkSigner
 from tests.web.conftest import NOW, MemoryBills
+
+pytestmark = pytest.mark.both_databases  # every test here runs on SQLite and on PostgreSQL
 
 TRACKING = "TJL-2569-000123"
 BILLER = "099400016550100"

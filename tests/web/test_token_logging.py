@@ -20,3 +20,20 @@ def test_tokens_in_urls_are_masked_in_logs(caplog: pytest.LogCaptureFixture) -> 
     assert token not in caplog.text
     assert "/pay/<token>/print" in caplog.text and "/files/licence/<token>" in caplog.text
     assert mask_text("/pay/abc") == "/pay/abc"  # not a token: left alone
+
+
+def test_uvicorn_access_lines_do_not_show_tokens() -> None:
+    from uvicorn.logging import AccessFormatter
+
+    from bot.logging import setup_logging
+
+    setup_logging("INFO")
+    token = LinkSigner(b"log-test-secret-0123456789").make("pay", "TJL-2569-000123", datetime.now(UTC) + timedelta(1))
+    access = logging.getLogger("uvicorn.access")
+    record = access.makeRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", f"/pay/{token}/qr.png", "1.1", 200), None,
+    )
+    assert all(f.filter(record) for f in access.filters)
+    line = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False).format(record)
+    assert token not in line and "GET /pay/<token>/qr.png HTTP/1.1" in line
