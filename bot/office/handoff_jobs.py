@@ -8,13 +8,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 
 from sqlmodel import col, select
 
 from bot.office.handoffs import HandoffService
+from bot.runtime.background import BackgroundTask
 from bot.runtime.services import Services
 from integrations.storage.db import Database
 from integrations.storage.models.handoff import LineGroup
@@ -57,13 +57,12 @@ async def print_groups(db: Database, say: Callable[[str], None]) -> int:
     return 0
 
 
-class HandoffEscalator:
+class HandoffEscalator(BackgroundTask):
     """The escalation job: an asyncio task in the app, every HANDOFF_CHECK_SECONDS."""
 
     def __init__(self, services: Services) -> None:
         self.service = HandoffService(services)
         self.interval = services.settings.handoff_check_seconds
-        self._task: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         while True:
@@ -76,12 +75,4 @@ class HandoffEscalator:
                 log.exception("handoff escalation failed")
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="handoff-escalator")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        self._launch(self.run, "handoff-escalator")
