@@ -71,9 +71,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             case_reminders.start()
         app.state.outbox = outbox
         app.state.bill_lookup, app.state.link_signer = built.cases, built.cases.links.signer  # bot/web pages
-        # handoff escalation (bot/office/handoffs.py; HANDOFF_ESCALATE_MINUTES)
+        # handoff escalation (bot/office/handoff_jobs.py; HANDOFF_ESCALATE_MINUTES), where the jobs run
         escalator = HandoffEscalator(built)
-        escalator.start()
+        if settings.run_workers:
+            escalator.start()
         try:
             yield
         finally:

@@ -63,7 +63,6 @@ class HandoffEscalator(BackgroundTask):
     def __init__(self, services: Services) -> None:
         self.service = HandoffService(services)
         self.interval = services.settings.handoff_check_seconds
-        self._task: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         while True:

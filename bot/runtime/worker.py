@@ -171,10 +171,15 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
 
     outbox = build_outbox_sender(services)
     outbox.start(settings.outbox_interval_seconds)
+    from bot.office.handoff_jobs import HandoffEscalator  # unclaimed handoff tickets (idempotent per ticket)
+
+    escalator = HandoffEscalator(services)
+    escalator.start()
     log.info("worker started")
     try:
         await stop.wait()
     finally:
+        await escalator.stop()
         await outbox.stop()
         await queue.stop()
         await services.close()
