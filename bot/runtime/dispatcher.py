@@ -6,7 +6,7 @@
 3. The active dialog's handler for its current step.
 4. Entry points of the dialogs in REGISTRY order (postback action, then NLU intent).
    While a flow waits for an answer, typed words it did not take start another dialog only when
-   the NLU is confident they are another question (IN_FLOW_MIN_CONFIDENCE), or a dialog's own
+   the NLU is fairly sure they are another question (IN_FLOW_MIN_CONFIDENCE), or a dialog's own
    matcher claims them; anything else (a name at "use the previous details?") is re-asked in
    context by step 5 instead of opening, say, a complaint.
 5. The active dialog's own fallback (re-ask its question).
@@ -36,7 +36,7 @@ SILENT_KINDS = {
 }
 
 
-IN_FLOW_MIN_CONFIDENCE = 0.7
+IN_FLOW_MIN_CONFIDENCE = 0.55  # "แล้วค่าธรรมเนียมล่ะ" (fees 0.6) leaves; "บ้านเลขที่ 12 หมู่ 5" (complaint 0.4) stays
 IN_FLOW_MATCHERS_IGNORED = frozenset({"language"})  # an emoji inside a flow is re-asked, not greeted
 
 

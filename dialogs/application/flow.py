@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Choice, Reply, Text, pick
+from bot.runtime.replies import Reply, Text, pick
 from core.applications import ApplicationStatus
 from core.deadlines import Window, next_window
 from core.ports import ApplicationRecord
@@ -130,12 +130,6 @@ async def begin(ctx: TurnContext, data: Data, service_id: str, *, allow_resume: 
             ctx.notes.draft = draft
             return await goto(ctx, data, Step.resume_or_new)  # not saved: the draft keeps its own step
     data.application_id = None
-    service = ctx.knowledge.services.get(service_id)
-    closed = closed_window(ctx, service) if service is not None else None
-    if service is not None and closed is not None:  # before anything is asked: when it can be filed
-        note = ctx.msg("window.closed", service=service.short_name, opens=thai_date(ctx.msg, closed.opens),
-                       closes=thai_date(ctx.msg, closed.closes))
-        return await goto(ctx, data, Step.consent, [Text(text=note)])
     return await goto(ctx, data, Step.consent)
 
 
@@ -205,17 +199,18 @@ async def ask_consent(ctx: TurnContext, data: Data) -> list[Reply]:
     assert service is not None
     text = ctx.msg("application.consent.notice", service=service.title,
                    draft_days=ctx.services.settings.draft_ttl_days, version=ctx.msg("application.consent.version"))
-    short = Text(text=ctx.msg("consent.short", service=service.short_name))  # the one fact first
+    closed = closed_window(ctx, service)
+    if closed is not None:  # outside the registration window: when it opens comes first
+        short = Text(text=ctx.msg("window.closed", service=service.short_name,
+                                  opens=thai_date(ctx.msg, closed.opens), closes=thai_date(ctx.msg, closed.closes)))
+    else:
+        short = Text(text=ctx.msg("consent.short", service=service.short_name))  # the one fact first
     return [short, Text(text=text, choices=[
         pick(ctx.msg("application.choice.accept"), postback("app_consent", v="1")),
         pick(ctx.msg("application.choice.decline"), postback("app_consent", v="0")),
         pick(ctx.msg("application.choice.other_service"), postback("apply", pick="1")),
-        *([remind] if (remind := _reminder_if_closed(ctx, service)) is not None else []),
+        *([reminder_choice(ctx, service.id)] if closed is not None else []),
     ])]
-
-
-def _reminder_if_closed(ctx: TurnContext, service: Service) -> Choice | None:
-    return reminder_choice(ctx, service.id) if closed_window(ctx, service) is not None else None
 
 
 async def on_consent(ctx: TurnContext, data: Data) -> Transition | None:
