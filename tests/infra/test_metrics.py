@@ -58,7 +58,7 @@ async def test_a_question_moves_events_turns_intents_line_calls_and_the_latency_
     settings.metrics_token = SecretStr(TOKEN)
     before = await scrape(client)
     fake_line.token_owner["tok-m1"] = user_id
-    fake_line.fail_next("/v2/bot/message/reply", Fault(500))  # one failed try, then delivered
+    fake_line.fail_next("/v2/bot/message/reply", Fault(429))  # refused (surely not delivered): retried
     for text, token in (("อบต.เปิดกี่โมงครับ", "tok-m1"), ("ฟหกดเสวง", None)):
         raw = body(text_event(user_id, text, reply_token=token))
         assert (await client.post("/callback", content=raw, headers=signed_headers(raw))).status_code == 200
@@ -73,7 +73,7 @@ async def test_a_question_moves_events_turns_intents_line_calls_and_the_latency_
     assert grew("bot_nlu_intents_total", intent="unknown") == 1
     assert grew("bot_turns_total", dialog="office", outcome="ok") == 1
     assert grew("bot_turn_seconds_count", dialog="office") == 1
-    assert grew("bot_line_api_calls_total", call="reply", status="500") == 1
+    assert grew("bot_line_api_calls_total", call="reply", status="429") == 1
     assert grew("bot_line_api_calls_total", call="reply", status="200") == 1
     assert grew("bot_line_api_calls_total", call="push", status="200") == 1  # no reply token: pushed
     assert value(after, "bot_queue_depth") == 0
