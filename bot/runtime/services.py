@@ -175,5 +175,5 @@ def build_services(
         db=Database(settings.database_url),
         files=build_file_store(settings.storage_dir, settings.s3_bucket, settings.s3_endpoint_url,
                                encryption_key=pii_cipher(settings).file_key),  # uploads encrypted at rest
-        sms=CountedSms(sms or build_sms(settings), metrics),
+        sms=sms or CountedSms(build_sms(settings), metrics),
     )
