@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 
 from bot.api.routes import router as api_router
@@ -102,6 +102,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     # citizens' payment pages and licence links; app.state.bill_lookup / link_signer come from the cases code
     app.include_router(web_router)
     install_console(app)  # officers' console, /console (console/)
+
+    if not docs:
+        # the API description only for officers (their bearer token), never for anyone who asks
+        from bot.api.auth import current_officer
+
+        @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(current_officer)])
+        async def officers_openapi() -> JSONResponse:
+            return JSONResponse(app.openapi())
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -32,6 +32,11 @@ ERASED_WITH_DRAFTS = ("application_documents", "otp_challenges", "otp_failure_to
 ERASED_FOR_USER = ("citizens", "reminder_subscriptions")
 
 
+def _count(result: Any) -> int:
+    """Rows a DELETE / UPDATE touched (a CursorResult; typed as a plain Result by SQLAlchemy's stubs)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _tables_with(column: str) -> list[Table]:
     return [t for t in models.metadata.sorted_tables if column in t.c]
 
@@ -96,24 +101,24 @@ class PrivacyOffice:
                     if name in tables and "application_id" in tables[name].c:
                         result = await session.execute(delete(tables[name]).where(
                             tables[name].c.application_id.in_(drafts)))
-                        done[name] = int(result.rowcount or 0)
+                        done[name] = _count(result)
                 result = await session.execute(delete(applications).where(applications.c.id.in_(drafts)))
-                done["applications (drafts)"] = int(result.rowcount or 0)
+                done["applications (drafts)"] = _count(result)
             for name in ERASED_FOR_USER:
                 if name in tables:
                     result = await session.execute(delete(tables[name]).where(tables[name].c.line_user_id == user))
-                    done[name] = int(result.rowcount or 0)
+                    done[name] = _count(result)
             for table in _tables_with("line_user_id"):  # records the office keeps, unlinked from the account
                 if table.name in ERASED_FOR_USER:
                     continue
                 result = await session.execute(
                     update(table).where(table.c.line_user_id == user).values(line_user_id=pseudonym))
-                if result.rowcount:
-                    done[f"{table.name} (kept, unlinked)"] = int(result.rowcount)
+                if _count(result):
+                    done[f"{table.name} (kept, unlinked)"] = _count(result)
             outbox = tables.get("outbox")
             if outbox is not None and "recipient" in outbox.c:  # nothing more is sent to this account
                 result = await session.execute(delete(outbox).where(outbox.c.recipient == user))
-                done["outbox"] = int(result.rowcount or 0)
+                done["outbox"] = _count(result)
             self._audit(session, "forget", user, officer, done)
         return done
 

@@ -109,7 +109,8 @@ async def test_the_api_wants_a_valid_bearer_token_and_the_right_role(client: htt
     assert (await client.get("/api/v1/officers", headers=staff.officer)).status_code == 403
     listed = await client.get("/api/v1/officers", headers=staff.admin)
     assert listed.status_code == 200 and {o["username"] for o in listed.json()} == {"somchai", "head"}
-    schema = app.openapi()  # served at /openapi.json only with API_DOCS=true
+    assert (await client.get("/openapi.json")).status_code == 401  # officers only (issue 15)
+    schema = (await client.get("/openapi.json", headers=staff.officer)).json()
     assert "/api/v1/me" in schema["paths"]
     assert any(s.get("type") == "http" and s.get("scheme") == "bearer"
                for s in schema["components"]["securitySchemes"].values())

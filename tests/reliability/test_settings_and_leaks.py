@@ -56,8 +56,9 @@ def test_console_sms_on_a_public_server_needs_an_explicit_yes() -> None:
 
 
 async def test_api_docs_are_not_public_unless_turned_on(client: httpx.AsyncClient, app_with: AppFactory) -> None:
-    for path in ("/docs", "/redoc", "/openapi.json"):
+    for path in ("/docs", "/redoc"):
         assert (await client.get(path)).status_code == 404
+    assert (await client.get("/openapi.json")).status_code == 401  # only with an officer's token
     async with app_with(api_docs=True) as (_, with_docs):
         assert (await with_docs.get("/openapi.json")).status_code == 200
 
