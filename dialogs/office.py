@@ -106,7 +106,8 @@ def day_answer(ctx: TurnContext, day: dt.date) -> Text:
     holiday = holidays_of(ctx.knowledge).name_of(day)
     when = relative_day(ctx.msg, day, ctx.now.date())
     if holiday:
-        answer = ctx.msg("office.day.closed_holiday", when=when, holiday=holiday, hours=hours.text)
+        answer = ctx.msg("office.day.closed_holiday", when=when, holiday=holiday,
+                         open=clock_time(_hhmm(hours.open)), close=clock_time(_hhmm(hours.close)))
     elif day.weekday() in hours.days:
         answer = ctx.msg("office.day.open", when=when, office=office.short_name,
                          open=clock_time(_hhmm(hours.open)), close=clock_time(_hhmm(hours.close)))

@@ -177,4 +177,4 @@ async def test_a_named_day_that_is_a_holiday_names_the_holiday(sim: Simulator, s
     services.clock = lambda: bangkok(2026, 12, 8, 10)  # Tuesday; Thursday 10 December is Constitution Day
     screen = await sim.text("วันพฤหัสเปิดไหม")
     assert screen.text.startswith("ไม่เปิดค่ะ วันพฤหัสบดีที่ 10 ธันวาคม 2569 เป็นวันหยุดราชการ (วันรัฐธรรมนูญ)")
-    assert "ปกติเปิดวันจันทร์ถึงวันศุกร์" in screen.text
+    assert "วันทำการปกติเปิด 08:30–16:30 น." in screen.text and len(screen.text) <= 300
