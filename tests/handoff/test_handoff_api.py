@@ -65,8 +65,9 @@ async def test_claim_by_a_colleague_and_actions_on_a_closed_ticket_are_409(
     assert late.status_code == 409 and late.json()["detail"]["code"] == "closed"
 
 
-async def test_the_handoff_api_is_in_the_openapi_schema(client: httpx.AsyncClient) -> None:
-    paths = (await client.get("/openapi.json")).json()["paths"]
+async def test_the_handoff_api_is_in_the_openapi_schema(client: httpx.AsyncClient, officer: Officer) -> None:
+    assert (await client.get("/openapi.json")).status_code == 401  # the schema is for officers only
+    paths = (await client.get("/openapi.json", headers=officer.headers)).json()["paths"]
     for path in ("/api/v1/handoffs", "/api/v1/handoffs/{ticket_id}", "/api/v1/handoffs/{ticket_id}/claim",
                  "/api/v1/handoffs/{ticket_id}/messages", "/api/v1/handoffs/{ticket_id}/close"):
         assert path in paths
