@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("bot.tools.db", "upgrade | current: the database schema (Alembic migrations)"),
     "worker": ("bot.runtime.worker", "handle queued events in this process (scale-out; needs REDIS_URL)"),
     "officer": ("bot.office.cli", "officers' accounts: add NAME --role officer|admin, token NAME, list"),
+    "pdpa": ("bot.pdpa", "export | forget LINE_USER_ID: a citizen's data as JSON, or erase it (PDPA)"),
 }
 
 

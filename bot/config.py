@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from integrations.storage.db import DEFAULT_DATABASE_URL
 
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+MIN_SECRET_KEY_CHARS = 32
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge" / "offices" / "tha_cha_lung"
 
@@ -73,8 +77,19 @@ class Settings(BaseSettings):
     # Redis queue: a dead worker's partitions pass to another after this (shorter = faster take-over,
     # more lease renewals)
     queue_lease_seconds: float = Field(default=15.0, ge=1, le=300)
+
+    # reliability and security (issue 15; validators below, SECURITY.md)
+    webhook_max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)  # 413 above this, before reading it all
+    queue_max_pending: int = Field(default=5000, ge=1)  # in-process queue: 503 when this many wait
+    queue_journal: bool = True  # in-process queue: persist each event before answering 200, replay at start
+    rate_limit_per_minute: int = Field(default=20, ge=0)  # messages a citizen may send a minute; 0 = off
+    api_docs: bool = False  # /docs, /redoc, /openapi.json (off: they describe every route to anyone)
+    allow_console_sms: bool = False  # SMS_PROVIDER=console on a public server prints OTPs instead of sending
+    otp_max_total_failures: int = Field(default=100, ge=1, le=100)  # SP 800-63B 5.2.2, across lock windows
+    otp_max_sends_per_hour_per_account: int = Field(default=10, ge=1)  # any number, from one LINE account
+
     # office side (issue 12: bot/office, bot/api): officers' group, outbox, payments, reminders
-    line_officer_group_id: str | None = None  # LINE group that gets alerts (undeliverable case notices)
+    line_officer_group_id: str | None = None  # LINE group: alerts (undeliverable case notices), new handoff tickets
     outbox_interval_seconds: float = Field(default=2.0, gt=0)  # how often the sender looks for due pushes
     outbox_max_attempts: int = Field(default=8, ge=1)  # then the push is marked dead and officers alerted
     outbox_lease_seconds: int = Field(default=120, ge=5)  # a claimed push is retried after this if unfinished
@@ -87,6 +102,43 @@ class Settings(BaseSettings):
     fee_reminder_days: int = Field(default=2, ge=0)  # remind this many days before the fee is due
     case_idle_reminder_days: int = Field(default=3, ge=1)  # remind of an unanswered fix / documents request
     case_reminder_interval_seconds: float = Field(default=3600, ge=1)  # how often reminders are looked for
+    # handoff to a person and the officers' console (issue 13; bot/office/handoffs.py, console/)
+    handoff_escalate_minutes: int = Field(default=15, ge=0)  # unclaimed this long: notify again (0 = never)
+    handoff_check_seconds: float = Field(default=60, gt=0)  # how often the escalation job looks
+    console_session_hours: int = Field(default=12, ge=1)  # a console login lasts this long
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_log_level(cls, value: object) -> str:
+        name = str(value).strip().upper()
+        name = {"WARN": "WARNING", "FATAL": "CRITICAL"}.get(name, name)
+        if name not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)} (any case), not {value!r}")
+        return name
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_KEY_CHARS:
+            raise ValueError(f"is too short: use at least {MIN_SECRET_KEY_CHARS} random characters "
+                             "(python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        return value
+
+    @field_validator("knowledge_dir")
+    @classmethod
+    def _existing_knowledge_dir(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError(f"{value} is not a directory")
+        return value
+
+    @model_validator(mode="after")
+    def _no_console_sms_in_public(self) -> Settings:
+        if self.sms_provider == "console" and not self.allow_console_sms and not is_local_url(self.public_base_url):
+            raise ValueError(
+                "SMS_PROVIDER: console only prints OTP codes (nothing is sent) and PUBLIC_BASE_URL is not "
+                "localhost: configure a real SMS provider, or set ALLOW_CONSOLE_SMS=true for a demo"
+            )
+        return self
 
     @property
     def line_configured(self) -> bool:
@@ -97,6 +149,34 @@ class Settings(BaseSettings):
         return self.line_channel_secret.get_secret_value() if self.line_channel_secret else ""
 
 
+def is_local_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host in {"localhost", "127.0.0.1", "::1", "testserver", "bot.test"} or host.endswith(".localhost")
+
+
+class SettingsError(SystemExit):
+    """Bad configuration: one line per wrong setting, no traceback (raised as SystemExit)."""
+
+
+def describe_errors(error: ValidationError) -> str:
+    """`NAME: what is wrong` for each bad setting, one line each, naming the environment variable."""
+    lines = []
+    for item in error.errors():
+        name = ".".join(str(part) for part in item["loc"]).upper()
+        message = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"configuration error: {name}: {message}" if name else f"configuration error: {message}")
+    return "\n".join(lines)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment; a bad value ends the program with one clear line (see SettingsError)."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        sys.stderr.write(describe_errors(error) + "\n")
+        raise SettingsError(2) from None
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

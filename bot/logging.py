@@ -96,3 +96,5 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     access = logging.getLogger("uvicorn.access")  # its arguments carry payment-link tokens: mask inside them too
     if not any(isinstance(f, AccessLogMaskingFilter) for f in access.filters):
         access.addFilter(AccessLogMaskingFilter())
+    # SQLAlchemy logs every statement at INFO/DEBUG when the root logger lets it: never (issue 15)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)

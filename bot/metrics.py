@@ -16,12 +16,16 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy import func
+from sqlmodel import SQLModel, col, select
 
 from integrations.sms import SmsSender
+from integrations.storage.db import Database
 
 log = logging.getLogger(__name__)
 Probe = Callable[[], Awaitable[float | None]]
@@ -95,6 +99,27 @@ def queue_depth_probe(queue: object) -> Probe:
         return float(value)
 
     return read
+
+
+def table_count_probe(db: Database, model: type[SQLModel], *where: Any) -> Probe:
+    """COUNT(*) of the rows of `model` matching `where`, read at scrape time (both columns indexed)."""
+
+    async def read() -> float:
+        async with db.session() as session:
+            result = await session.exec(select(func.count()).select_from(model).where(*where))
+            return float(result.one())
+
+    return read
+
+
+def register_database_probes(metrics: Metrics, db: Database) -> None:
+    """Outbox depth (not sent, not given up) and open handoffs, from their tables."""
+    from integrations.storage.models.handoff import HandoffTicket
+    from integrations.storage.models.office import OutboxMessage
+
+    metrics.probe("outbox_depth", table_count_probe(
+        db, OutboxMessage, col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.dead_at).is_(None)))
+    metrics.probe("open_handoffs", table_count_probe(db, HandoffTicket, col(HandoffTicket.closed_at).is_(None)))
 
 
 class CountedSms:

@@ -7,12 +7,20 @@ from __future__ import annotations
 
 import re
 
-# 13-digit national id, with or without dashes/spaces (1-2345-67890-12-3)
-_NATIONAL_ID = re.compile(r"(?<!\d)(\d)[- ]?(\d{4})[- ]?(\d{5})[- ]?(\d{2})[- ]?(\d)(?!\d)")
+_D = "[0-9๐-๙]"  # a digit as citizens type it: Arabic or Thai
+_SEP = "[-. ]?"
+# 13-digit national id in every form: plain, dashes, spaces or dots, Arabic or Thai digits (1-2345-67890-12-3)
+_NATIONAL_ID = re.compile(
+    rf"(?<![0-9๐-๙])({_D}){_SEP}({_D}{{4}}){_SEP}({_D}{{5}}){_SEP}({_D}{{2}}){_SEP}({_D})(?![0-9๐-๙])"
+)
+# what is stored (unknown questions, transcripts) also loses every short code: an OTP typed
+# after the flow ended looks like any 4-8 digit number ("123456", "๑๒๓๔๕๖", "123 456")
+# (the last four digits a mask keeps on purpose, "******5678" / "08X-XXX-5678", stay)
+_SHORT_CODE = re.compile(rf"(?<![0-9๐-๙*X])(?<!X-)(?:{_D}{{4,8}}|{_D}{{3}}[- ]{_D}{{3}})(?![0-9๐-๙])")
 # Thai mobile numbers: 0[689]x-xxx-xxxx or +66 [689]x…
 _PHONE = re.compile(r"(?<!\d)(?:\+?66[- ]?|0)([689])(\d)[- ]?(\d{3})[- ]?(\d{4})(?!\d)")
 # a 6-digit code next to the word OTP / รหัส
-_OTP = re.compile(r"(?i)((?:otp|รหัส)\D{0,12})(\d{6})(?!\d)")
+_OTP = re.compile(r"(?i)((?:otp|รหัส)[^0-9๐-๙]{0,12})([0-9๐-๙]{4,8})(?![0-9๐-๙])")
 _NON_DIGITS = re.compile(r"\D")
 # signed payment / licence link tokens (core/signed_links.py): whoever reads the log could open the bill
 _LINK_TOKEN = re.compile(r"(/pay/|/files/licence/)[A-Za-z0-9_-]+\.\d+\.[A-Za-z0-9_-]+")
@@ -40,6 +48,11 @@ def mask_text(text: str) -> str:
     text = _NATIONAL_ID.sub(lambda m: f"{m.group(1)}-XXXX-XXXXX-XX-{m.group(5)}", text)
     text = _PHONE.sub(lambda m: f"0{m.group(1)}X-XXX-{m.group(4)}", text)
     return _OTP.sub(lambda m: f"{m.group(1)}******", text)
+
+
+def mask_for_storage(text: str) -> str:
+    """Text about to be stored: `mask_text`, and every remaining 4-8 digit code as ****."""
+    return _SHORT_CODE.sub("****", mask_text(text))
 
 
 def mask_line_id(value: str | None) -> str:

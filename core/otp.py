@@ -4,7 +4,11 @@
 - Valid OTP_TTL_SECONDS (5 minutes); single use (an atomic "used_at IS NULL" update).
 - OTP_MAX_ATTEMPTS (5) wrong codes lock the application for OTP_LOCK_SECONDS (15 minutes).
 - A new code may be requested after OTP_RESEND_AFTER_SECONDS (60 s); it invalidates the previous one.
-- At most OTP_MAX_SENDS_PER_HOUR (5) codes per phone number per hour, whatever the application.
+- At most OTP_MAX_SENDS_PER_HOUR (5) codes per phone number per hour from one LINE account, and
+  OTP_MAX_SENDS_PER_HOUR_PER_ACCOUNT (10) per account whatever the number: a stranger who types a
+  citizen's number spends their own allowance, never the citizen's (issue 15).
+- OTP_MAX_TOTAL_FAILURES (100, SP 800-63B 5.2.2) consecutive wrong codes across lock windows
+  block the application for good ("blocked"): a new application or an officer is needed.
 - A gateway failure is reported (status "failed"); the code it would have carried is discarded.
 """
 
@@ -26,7 +30,9 @@ class OtpRules:
     max_attempts: int = 5
     lock_seconds: int = 900
     resend_after_seconds: int = 60
-    max_sends_per_hour: int = 5
+    max_sends_per_hour: int = 5  # to one number from one LINE account
+    max_sends_per_hour_per_account: int = 10  # from one LINE account, any number
+    max_total_failures: int = 100  # consecutive wrong codes across lock windows, then blocked
 
 
 class SendStatus(StrEnum):
@@ -34,6 +40,7 @@ class SendStatus(StrEnum):
     too_soon = "too_soon"  # a code was sent less than a minute ago
     rate_limited = "rate_limited"  # too many codes to this number this hour
     locked = "locked"  # too many wrong codes: wait
+    blocked = "blocked"  # too many wrong codes in total: a new application or an officer
     failed = "failed"  # the SMS gateway did not take it
 
 
@@ -41,6 +48,7 @@ class VerifyStatus(StrEnum):
     ok = "ok"
     wrong = "wrong"
     locked = "locked"
+    blocked = "blocked"  # OTP_MAX_TOTAL_FAILURES consecutive wrong codes across lock windows
     expired = "expired"
     missing = "missing"  # no live code: send one first
 

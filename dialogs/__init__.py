@@ -8,6 +8,7 @@ from bot.transport.events import EventKind
 from dialogs import (
     application,  # applications in the chat
     cancel,
+    case_actions,  # cases: send requested documents, acknowledge, withdraw (card buttons)
     checklist,  # information: the citizen's document checklist
     complaint,  # civic: complaints
     drafts,  # applications: their drafts
@@ -40,6 +41,7 @@ REGISTRY: tuple[Dialog[Any], ...] = (
     application.DIALOG,  # intent apply, a=apply&s=…, "ทำต่อ"
     portal_help.DIALOG,
     complaint.DIALOG,
+    case_actions.DIALOG,  # a=case_upload|case_read|case_cancel&t=<tracking number> (case cards)
     status.DIALOG,  # intent status, a=status&t=<tracking number>, a pasted complaint reference
     language.DIALOG,  # emoji alone, English the NLU cannot place (after status: references are Latin)
     signboard.DIALOG,  # "คำนวณภาษีป้าย", a=sign_calc: before fees, which the words also match

@@ -20,6 +20,7 @@ from bot.runtime.context import TurnContext
 from bot.runtime.replies import Reply
 
 D = TypeVar("D", bound=BaseModel)
+S = TypeVar("S")  # what a form's slots are filled in (a dialog's data, the session's answers)
 
 
 class NoData(BaseModel):
@@ -35,6 +36,48 @@ class Transition:
 
 
 END: None = None
+
+
+# --- forms: ordered questions, each filled once ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot(Generic[S]):
+    """One question of a form: the step that asks it, the value it fills, how to read and show it."""
+
+    step: str  # the dialog step that asks this slot
+    filled: Callable[[S], bool]  # the answer is in already
+    question_key: str | None = None  # the message asking it, when one message does
+    parse: Callable[[str], Any] | None = None  # typed text -> bot.validators.Parsed (value or error key)
+    attribute: str = ""  # where the value goes (a data field, a record attribute)
+    shown: Callable[[Any], str] = str  # how the value is shown back to the citizen
+    ack_key: str | None = None  # acknowledgement repeating the value, when there is one
+
+
+@dataclass(frozen=True)
+class Form(Generic[S]):
+    """Ordered slots: the next question is the first slot not filled yet (Rasa-style forms)."""
+
+    slots: tuple[Slot[S], ...]
+
+    def __getitem__(self, step: str) -> Slot[S]:
+        return next(slot for slot in self.slots if slot.step == step)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return tuple(slot.step for slot in self.slots)
+
+    def missing(self, filled_in: S) -> list[Slot[S]]:
+        return [slot for slot in self.slots if not slot.filled(filled_in)]
+
+    def next_missing(self, filled_in: S) -> Slot[S] | None:
+        missing = self.missing(filled_in)
+        return missing[0] if missing else None
+
+    def after(self, step: str) -> Slot[S] | None:
+        """The slot after `step` in order (walking every slot, e.g. when editing), or None after the last."""
+        index = self.steps.index(step) + 1
+        return self.slots[index] if index < len(self.slots) else None
 
 StepHandler = Callable[[TurnContext, Any], Awaitable[Transition | None]]
 StartHandler = Callable[[TurnContext, Any], Awaitable[Transition]]

@@ -176,6 +176,13 @@ def alternatives(ctx: TurnContext) -> list[Service]:
     return [services[a.label] for a in found if a.score >= floor and a.label in services][:MAX_ALTERNATIVES]
 
 
+def service_in_question(ctx: TurnContext) -> Service | None:
+    """The service this turn is about, unless the citizen tapped "another service" (pick=1)."""
+    forced_pick = ctx.postback is not None and bool(ctx.postback.get("pick"))
+    service_id = None if forced_pick else ctx.service_id
+    return ctx.knowledge.service(service_id) if service_id is not None else None
+
+
 def which_service(ctx: TurnContext, action: str, question_key: str, *, offer_list: bool = True) -> list[Reply]:
     """Ask which service `action` is about: the NLU's guesses as quick replies, or every
     service in the carousel when there is no good guess (or the citizen asked for the list)."""

@@ -15,6 +15,7 @@ a=have&s=&d=<index>|all, a=missing&s=.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -24,7 +25,7 @@ from bot.runtime.postback import postback
 from bot.runtime.replies import MAX_TEXT_CHARS, Choice, Reply, Text, pick
 from core.words import NO_WORDS, UNSURE_WORDS, YES_WORDS
 from dialogs.answers import plain
-from dialogs.base import Dialog, Transition
+from dialogs.base import Dialog, Form, Slot, Transition
 from dialogs.cards import understood, which_service
 from knowledge.schema import Condition, Document, Service
 
@@ -181,9 +182,19 @@ def tick(ctx: TurnContext, data: Data, service: Service, index: int | None) -> T
 # --- the questions --------------------------------------------------------------------------------
 
 
+def conditions_form(service: Service) -> Form[set[str]]:
+    """The service's yes/no conditions as a form; a slot is filled once answered or marked "ไม่แน่ใจ"."""
+    return Form(tuple(Slot(c.id, _settled(c.id), attribute=c.id) for c in service.conditions))
+
+
+def _settled(condition_id: str) -> Callable[[set[str]], bool]:
+    return lambda settled: condition_id in settled
+
+
 def pending(ctx: TurnContext, data: Data, service: Service) -> list[Condition]:
-    unsure = set(ctx.session.unsure.get(service.id, []))
-    return [c for c in service.conditions if c.id not in ctx.session.answers and c.id not in unsure]
+    settled = set(ctx.session.answers) | set(ctx.session.unsure.get(service.id, []))
+    conditions = {c.id: c for c in service.conditions}
+    return [conditions[slot.step] for slot in conditions_form(service).missing(settled)]
 
 
 def ask(ctx: TurnContext, data: Data, service: Service, condition: Condition, *, again: bool = False) -> Transition:

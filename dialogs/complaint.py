@@ -27,7 +27,7 @@ from core.media import MediaRejected
 from core.ports import PortUnavailable
 from core.thai_dates import buddhist_year
 from dialogs.answers import strip_particles
-from dialogs.base import Dialog, StepHandler, Transition
+from dialogs.base import Dialog, Form, Slot, StepHandler, Transition
 from dialogs.menu import menu_choices
 
 log = logging.getLogger(__name__)
@@ -121,44 +121,46 @@ def _choice(label: str, **params: str) -> Choice:
 
 def _question(ctx: TurnContext, data: Data, step: Step) -> tuple[str, list[Choice]]:
     skip = ctx.msg("complaint.skip.label")
+    asking = FORM[step].question_key or ""
     if step is Step.category:
         if data.guessed:
             yes = _choice(ctx.msg("complaint.yes.label"), c=data.guessed)
             others = [_choice(_category_label(ctx, c), c=c) for c in CATEGORIES if c != data.guessed]
             text = ctx.msg("complaint.confirm_category", category=_category_label(ctx, data.guessed))
             return text, [yes, *others]
-        return ctx.msg("complaint.ask_category"), [_choice(_category_label(ctx, c), c=c) for c in CATEGORIES]
+        return ctx.msg(asking), [_choice(_category_label(ctx, c), c=c) for c in CATEGORIES]
     if step is Step.description:
-        return ctx.msg("complaint.ask_description"), []
+        return ctx.msg(asking), []
     if step is Step.photo:
-        return ctx.msg("complaint.ask_photo", max_photos=MAX_PHOTOS), [
+        return ctx.msg(asking, max_photos=MAX_PHOTOS), [
             Choice(label=ctx.msg("complaint.camera.label"), action="camera"),
             Choice(label=ctx.msg("complaint.camera_roll.label"), action="camera_roll"),
             _choice(skip, skip="photo"),
         ]
     if step is Step.location:
-        return ctx.msg("complaint.ask_location"), [
+        return ctx.msg(asking), [
             Choice(label=ctx.msg("complaint.location.label"), action="location"),
             _choice(skip, skip="location"),
         ]
-    return ctx.msg("complaint.ask_consent"), [
+    return ctx.msg(asking), [
         _choice(ctx.msg("complaint.consent_yes.label"), consent="1"),
         _choice(ctx.msg("complaint.consent_no.label"), consent="0"),
     ]
 
 
+# the report, slot by slot: the first one not filled is asked next, so inputs sent early are kept
+FORM: Form[Data] = Form((
+    Slot(Step.category, lambda d: d.category is not None, "complaint.ask_category", attribute="category"),
+    Slot(Step.description, lambda d: bool(d.description), "complaint.ask_description", attribute="description"),
+    Slot(Step.photo, lambda d: d.photos_done, "complaint.ask_photo", attribute="photo_keys"),
+    Slot(Step.location, lambda d: d.location_done, "complaint.ask_location", attribute="latitude"),
+    Slot(Step.consent, lambda d: d.consent is not None, "complaint.ask_consent", attribute="consent"),
+))
+
+
 def _missing(data: Data) -> Step | None:
-    if data.category is None:
-        return Step.category
-    if not data.description:
-        return Step.description
-    if not data.photos_done:
-        return Step.photo
-    if not data.location_done:
-        return Step.location
-    if data.consent is None:
-        return Step.consent
-    return None
+    slot = FORM.next_missing(data)
+    return Step(slot.step) if slot is not None else None
 
 
 def _ask(ctx: TurnContext, data: Data, step: Step, notes: list[str]) -> Transition:

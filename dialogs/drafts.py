@@ -18,7 +18,7 @@ from bot.runtime.replies import Button, Card, Carousel, Reply, Text
 from core.applications import ApplicationStatus
 from core.ports import ApplicationRecord
 from core.thai_dates import thai_date
-from dialogs.application_common import Step, plain, repo, yes_no, yes_no_choices
+from dialogs.application.common import Step, plain, repo, yes_no, yes_no_choices
 from dialogs.base import Dialog, Transition
 from dialogs.menu import menu_choices
 

@@ -18,7 +18,7 @@ from bot.runtime.replies import Text, pick
 from core.thai_dates import thai_duration
 from dialogs import signboard
 from dialogs.base import Dialog, Transition
-from dialogs.cards import fees_text, follow_ups, understood, which_service
+from dialogs.cards import fees_text, follow_ups, service_in_question, understood, which_service
 from knowledge.schema import Service
 
 NAME = "facts"
@@ -63,10 +63,9 @@ def kind_of(ctx: TurnContext) -> Kind:
 
 async def start(ctx: TurnContext, data: Data) -> Transition:
     kind = kind_of(ctx)
-    forced_pick = ctx.postback is not None and bool(ctx.postback.get("pick"))
-    service_id = None if forced_pick else ctx.service_id
-    if service_id is not None:
-        return answer(ctx, kind, ctx.knowledge.service(service_id))
+    service = service_in_question(ctx)
+    if service is not None:
+        return answer(ctx, kind, service)
     understood(ctx)
     return Transition(which_service(ctx, kind, f"facts.which_{kind}"), next=Step.choose_service,
                       data=Data(kind=kind))

@@ -19,7 +19,7 @@ from bot.runtime.postback import postback
 from bot.runtime.replies import Choice, Text, pick
 from bot.transport.events import EventKind
 from core.intents import INTENTS
-from core.masking import mask_digits
+from core.masking import mask_digits, mask_for_storage
 from dialogs.base import Dialog, NoData, Transition
 from dialogs.cards import alternatives, service_label
 from dialogs.faq import confident_faq, faq_reply
@@ -61,7 +61,8 @@ def private_text(ctx: TurnContext) -> str:
     private = [*getattr(entities, "national_ids", ()), *getattr(entities, "phones", ())]
     for entity in sorted(private, key=lambda e: e.start, reverse=True):  # spans are on the cleaned text
         text = text[: entity.start] + entity.masked + text[entity.end :]
-    return LONG_NUMBER.sub(lambda match: mask_digits(match.group(0)), text)
+    # then every 4-8 digit code too: an OTP typed after its flow ended must not be stored (issue 15)
+    return mask_for_storage(LONG_NUMBER.sub(lambda match: mask_digits(match.group(0)), text))
 
 
 async def remember(ctx: TurnContext) -> None:
@@ -83,7 +84,7 @@ def not_available(ctx: TurnContext) -> Transition:
 
 
 def offer_person(ctx: TurnContext) -> Transition:
-    choices = [pick(ctx.msg("fallback.button.person"), postback("handoff")),
+    choices = [pick(ctx.msg("fallback.button.person"), postback("handoff", r="misses")),
                pick(ctx.msg("cards.next.services"), postback("list_services")),
                pick(ctx.msg("cards.next.menu"), postback("menu"))]
     return Transition([Text(text=ctx.msg("fallback.offer_person"), choices=choices)])

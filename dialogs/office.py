@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
-from bot.runtime.replies import Button, Card, LocationReply, Reply, pick
+from bot.runtime.replies import Button, Card, LocationReply, Reply, Text, pick
 from core.thai_dates import clock_time, relative_day, weekday_name
 from dialogs.answers import plain
 from dialogs.base import Dialog, NoData, Transition
@@ -25,6 +25,7 @@ LOCATION_WORDS = ("อยู่ที่ไหน", "อยู่ไหน", "�
                   "โลเคชั่น", "location", "map")
 GOING_THERE = re.compile(r"^(?:จะ)?ไป.*(?:ยังไง|อย่างไร|ทางไหน|ไงดี)")
 MAX_BARE_QUESTION = 20  # "อยู่ที่ไหนคะ" alone (no service named) is about the office
+TOMORROW_WORDS = ("พรุ่งนี้", "พรุ้งนี้", "มื้ออื่น")  # มื้ออื่น: Isan
 LOOKAHEAD_DAYS = 60  # long enough for any run of holidays
 
 
@@ -79,6 +80,46 @@ def status_text(ctx: TurnContext) -> str:
         return why
     when = relative_day(ctx.msg, status.next_open.date(), ctx.now.date())
     return "\n".join([why, ctx.msg("office.next_open", when=when, time=clock_time(status.next_open.time()))])
+
+
+def asked_day(ctx: TurnContext) -> dt.date | None:
+    """The day a question names ("วันเสาร์เปิดมั้ย", "พรุ่งนี้เปิดไหม"): the next such day, today included."""
+    typed = plain(ctx.text)
+    today = ctx.now.date()
+    if any(word in typed for word in TOMORROW_WORDS):
+        return today + dt.timedelta(days=1)
+    names = [weekday_name(ctx.msg, today + dt.timedelta(days=offset)) for offset in range(7)]
+    found = []
+    for offset, name in enumerate(names):
+        # "พฤหัส" is how people write พฤหัสบดี: a five-letter prefix is enough for the long names
+        for form in {name, name[:5]}:
+            if len(form) >= 3 and form in typed:
+                found.append((typed.index(form), offset))
+    if not found:
+        return None
+    return today + dt.timedelta(days=min(found)[1])
+
+
+def day_answer(ctx: TurnContext, day: dt.date) -> Text:
+    """Yes or no for the day asked about, then today's state; the full card is a tap away."""
+    hours, office = ctx.knowledge.office.hours, ctx.knowledge.office
+    holiday = holidays_of(ctx.knowledge).name_of(day)
+    when = relative_day(ctx.msg, day, ctx.now.date())
+    if holiday:
+        answer = ctx.msg("office.day.closed_holiday", when=when, holiday=holiday,
+                         open=clock_time(_hhmm(hours.open)), close=clock_time(_hhmm(hours.close)))
+    elif day.weekday() in hours.days:
+        answer = ctx.msg("office.day.open", when=when, office=office.short_name,
+                         open=clock_time(_hhmm(hours.open)), close=clock_time(_hhmm(hours.close)))
+    else:
+        answer = ctx.msg("office.day.closed", when=when, office=office.short_name, hours=hours.text)
+    # today: the live state already says open or closed and when it opens next
+    lines = [status_text(ctx)] if day == ctx.now.date() else [answer, status_text(ctx)]
+    return Text(text="\n".join(lines), choices=[
+        pick(ctx.msg("office.button.hours"), postback("office_hours")),
+        pick(ctx.msg("office.button.map"), postback("location")),
+        pick(ctx.msg("cards.next.menu"), postback("menu")),
+    ])
 
 
 def hours_card(ctx: TurnContext) -> Card:
@@ -140,6 +181,9 @@ async def start(ctx: TurnContext, data: NoData) -> Transition:
     understood(ctx)
     if asks_location(ctx):
         return Transition(location_replies(ctx))
+    day = asked_day(ctx) if ctx.postback is None else None
+    if day is not None:
+        return Transition([day_answer(ctx, day)])
     return Transition([hours_card(ctx)])
 
 

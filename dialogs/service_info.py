@@ -18,7 +18,7 @@ from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Text, pick
 from dialogs.base import Dialog, NoData, Transition
-from dialogs.cards import follow_ups, service_card, understood, which_service
+from dialogs.cards import follow_ups, service_card, service_in_question, understood, which_service
 from knowledge.consistency import citizen_channels
 from knowledge.schema import Service
 
@@ -107,10 +107,9 @@ def answer(ctx: TurnContext, service: Service) -> Transition:
 
 
 async def start(ctx: TurnContext, data: NoData) -> Transition:
-    forced_pick = ctx.postback is not None and bool(ctx.postback.get("pick"))
-    service_id = None if forced_pick else ctx.service_id
-    if service_id is not None:
-        return answer(ctx, ctx.knowledge.service(service_id))
+    service = service_in_question(ctx)
+    if service is not None:
+        return answer(ctx, service)
     understood(ctx)
     return Transition(which_service(ctx, NAME, "info.which"), next=Step.choose_service)
 

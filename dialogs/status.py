@@ -7,13 +7,18 @@ so a stranger's status never leaks. Complaints come through `ctx.services.compla
 
 from __future__ import annotations
 
+from bot.office.cases import CaseDetail
+from bot.office.notify import CASE_READ_ACTION, CASE_UPLOAD_ACTION
 from bot.runtime.context import TurnContext
-from bot.runtime.replies import Card, Choice, Reply, Text
+from bot.runtime.postback import postback
+from bot.runtime.replies import Button, Card, Choice, Reply, Text
+from core.cases import CaseState, citizen_may_cancel
 from core.complaints import ComplaintView, find_complaint_references
 from core.ports import ApplicationRecord
 from core.thai_dates import thai_date
-from dialogs.application_common import repo
+from dialogs.application.common import repo
 from dialogs.base import Dialog, NoData, Transition
+from dialogs.case_actions import CASE_CANCEL_ACTION
 from dialogs.menu import menu_choices
 
 
@@ -25,18 +30,50 @@ def _asked_tracking_number(ctx: TurnContext) -> str | None:
     return numbers[0].value if numbers else None
 
 
-def _card(ctx: TurnContext, app: ApplicationRecord) -> Card:
+def _card(ctx: TurnContext, app: ApplicationRecord, case: CaseDetail | None = None) -> Card:
     zone = ctx.now.tzinfo
     submitted = thai_date(ctx.msg, app.submitted_at.astimezone(zone).date()) if app.submitted_at else "-"
+    # the office's case (bot/office/cases.py), when there is one, says where the request really is
+    state = ctx.msg(f"case.state.{case.summary.state}") if case else ctx.msg(f"application.status.{app.status}")
+    lines: list[str] = []
+    buttons: list[Button] = []
+    if case is not None:
+        lines.append(ctx.msg("case.status.history"))
+        lines += [ctx.msg("case.status.history_line", date=thai_date(ctx.msg, h.at.astimezone(zone).date()),
+                          state=ctx.msg(f"case.state.{h.to_state}")) for h in case.history[-5:]]
+        buttons = _case_buttons(ctx, case)
     return Card(
         title=app.tracking_no or "-",
         subtitle=app.service_title,
         fields=[
-            (ctx.msg("status.field.state"), ctx.msg(f"application.status.{app.status}")),
+            (ctx.msg("status.field.state"), state),
             (ctx.msg("status.field.submitted"), submitted),
         ],
-        alt_text=f"{app.tracking_no} {ctx.msg(f'application.status.{app.status}')}",
+        lines=lines,
+        buttons=buttons,
+        alt_text=f"{app.tracking_no} {state}",
     )
+
+
+def _case_buttons(ctx: TurnContext, case: CaseDetail) -> list[Button]:
+    tracking, state = case.summary.tracking, CaseState(case.summary.state)
+    buttons: list[Button] = []
+    if state in {CaseState.fix_uploads, CaseState.more_documents}:
+        buttons.append(Button(label=ctx.msg("case.button.upload.label"), data=postback(CASE_UPLOAD_ACTION, t=tracking)))
+    elif state is CaseState.documents_sent:
+        buttons.append(Button(label=ctx.msg("case.button.read.label"), data=postback(CASE_READ_ACTION, t=tracking)))
+    elif state is CaseState.fee_due:
+        notice = ctx.services.cases.notice_of(case)
+        if notice.pay_url:
+            buttons.append(Button(label=ctx.msg("case.button.pay.label"), uri=notice.pay_url))
+    elif state is CaseState.completed:
+        notice = ctx.services.cases.notice_of(case)
+        if notice.licence_url:
+            buttons.append(Button(label=ctx.msg("case.button.licence.label"), uri=notice.licence_url))
+    if citizen_may_cancel(state):
+        buttons.append(Button(label=ctx.msg("case.button.cancel.label"), data=postback(CASE_CANCEL_ACTION, t=tracking),
+                              style="secondary"))
+    return buttons
 
 
 MAX_COMPLAINTS_SHOWN = 5
@@ -92,7 +129,9 @@ async def start(ctx: TurnContext, data: NoData) -> Transition:
         replies.append(Text(text=ctx.msg("complaints.none_either")))
     if applications:
         replies.append(Text(text=ctx.msg("status.intro", count=len(applications))))
-        replies.extend(_card(ctx, app) for app in applications[: 2 if complaints else 3])
+        for app in applications[: 2 if complaints else 3]:
+            case = await ctx.services.cases.for_citizen(app.tracking_no or "", user_id)
+            replies.append(_card(ctx, app, case))
     if complaints:
         replies.append(_complaints_text(ctx, complaints))
     choices: list[Choice] = []

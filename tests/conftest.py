@@ -92,6 +92,7 @@ def settings(tmp_path: Path, fake_line: FakeLineServer, database_url: str) -> Se
         storage_dir=tmp_path / "uploads",
         watch_knowledge=False,
         redis_url=None,
+        rate_limit_per_minute=0,  # conversations here run on a frozen clock; the limit: tests/reliability
     )
 
 

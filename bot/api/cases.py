@@ -179,7 +179,7 @@ async def list_cases(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[CaseSummaryOut]:
-    found = await services_of(request).cases.list(state=state.value if state else None, service=service,
+    found = await services_of(request).cases.list_cases(state=state.value if state else None, service=service,
                                                   waiting_for=waiting_for, submitted_on=submitted_on,
                                                   limit=limit, offset=offset)
     return [CaseSummaryOut.of(s) for s in found]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.api import cases, officers
+from bot.api import cases, handoffs, officers
 
 API_PREFIX = "/api/v1"
 
 router = APIRouter(prefix=API_PREFIX)
 router.include_router(officers.router)
 router.include_router(cases.router)
+router.include_router(handoffs.router)  # issue 13: handoff tickets

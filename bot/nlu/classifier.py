@@ -210,7 +210,7 @@ class LinearModel:
         l2: float = 1e-3,
         sample_weight: Sequence[float] | None = None,
         max_iter: int = 200,
-        ftol: float = 1e-6,
+        ftol: float = 1e-5,  # tighter changes no answer on the development split and costs ~30 % more training
     ) -> LinearModel:
         labels = tuple(sorted(set(y)))
         col = {lab: i for i, lab in enumerate(labels)}

@@ -36,9 +36,12 @@ class FaqMatcher:
     def __init__(self, entries: Sequence[FaqEntry], tokeniser: Tokeniser) -> None:
         self._ids: list[str] = []
         self._services: list[str | None] = []
+        # a phrasing staff listed word for word (e.g. added from the console's unanswered questions)
+        self._verbatim: dict[str, str] = {}
         docs = []
         for entry in entries:
             for question in entry.questions:
+                self._verbatim.setdefault(normalise(question), entry.id)
                 docs.append(featurise(tokeniser.tokens(normalise(question)), tokeniser))
                 self._ids.append(entry.id)
                 self._services.append(entry.service)
@@ -54,6 +57,10 @@ class FaqMatcher:
             v = np.asarray(vals)
             dense[idx, j] = v / np.linalg.norm(v)
         self._matrix_t = dense
+
+    def verbatim(self, normalized: str) -> str | None:
+        """The FAQ whose questions list exactly this (normalised) message, if any."""
+        return self._verbatim.get(normalized)
 
     def __len__(self) -> int:
         return len(set(self._ids))

@@ -29,6 +29,8 @@ from pythainlp import (
 )
 from pythainlp.util import normalize as thai_normalize
 
+from bot.nlu.romanised import thai_from_latin
+
 LAUGHTER = "555"
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -110,6 +112,16 @@ def normalise(text: str) -> str:
     >>> normalise("ครับบบบ  ๑๒๓ OTP ไม่มาาา 5555 😂😂")
     'ครับ 123 otp ไม่มา 555'
     """
+    return _normalise(text, latin_to_thai=True)
+
+
+def normalise_as_typed(text: str) -> str:
+    """`normalise` without turning romanised Thai and English into Thai: the words as the
+    citizen typed them (used to tell whether two sentences are copies of each other)."""
+    return _normalise(text, latin_to_thai=False)
+
+
+def _normalise(text: str, *, latin_to_thai: bool) -> str:
     text = clean(text)
     if not text:
         return ""
@@ -117,6 +129,8 @@ def normalise(text: str) -> str:
         text = thai_normalize(text)  # vowel/tone order, duplicated marks, dangling marks
     text = text.lower()
     text = _MISSPELLING.sub(lambda m: _MISSPELLINGS[m.group(0)], text)
+    if latin_to_thai:
+        text = thai_from_latin(text)  # "pasee pai", "land tax" -> ภาษีป้าย, ภาษีที่ดิน
     text = _EMOJI_DECORATION.sub("", text)
     text = _EMOJI.sub(_space_emoji, text)
     text = _LAUGH_5.sub(f" {LAUGHTER} ", text)

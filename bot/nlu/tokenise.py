@@ -38,6 +38,10 @@ _DOMAIN_TEXT = """
     เฮ็ด ข่อย จั่งใด๋ จั่งได๋ จังใด อีหยัง หยัง กี่มื้อ มื้อนี้ มื้ออื่น เด้อ ซำบายดี เฮือน เว้า ไผ ได๋ ใด๋
     ผู้เฒ่า แม่ใหญ่ พ่อใหญ่ จักบาท จักมื้อ ตังค์ บักหุ่ง แซบ หลาย สิ
     มั้ย มั๊ย คับ งับ ครัช คร้าบ ค้าบ ป่าว ยังงัย เท่าไหร่ เท่าไร
+    บ่ แม่น จั๊กแม่น จักแม่น บ่ฮู้ ฮู้ เบิ่ง แนวใด๋ ปานใด๋ ดนปานใด๋ ยามใด๋ มื้อใด๋ อีหลี ฮอด คนเฒ่า
+    ก่ จะใด อะหยัง เต้าใด พ่อง เยียะ หื้อ ขอบใจ๋ เน้อ ตี้ เฮา ใจ้ ละอ่อน
+    หม้าย ไหร พรือ ทำพรือ พันพรือ ไซ หรอย ม่าย มั่ง ตัง ตังค์ จังฮู้ หนิ
+    บิลเพย์เมนต์ บิลเพย์เม้นท์ ใบนำฝาก ใบแจ้งชำระ ดิจิทัลไอดี เลเซอร์ แอดมิน
 """
 DOMAIN_WORDS: tuple[str, ...] = tuple(_DOMAIN_TEXT.split())
 
@@ -57,7 +61,24 @@ TOKEN_MAP: dict[str, str] = {
     "กี่มื้อ": "กี่วัน", "จักมื้อ": "กี่วัน", "มื้อนี้": "วันนี้", "มื้ออื่น": "พรุ่งนี้",
     "เฮือน": "บ้าน", "เว้า": "พูด", "จัก": "กี่", "จักบาท": "กี่บาท", "ผู้เฒ่า": "ผู้สูงอายุ",
     "เด้อ": "นะ", "สิ": "จะ", "ไผ": "ใคร", "ซำบายดี": "สบายดี", "แน่": "บ้าง",
+    "แม่น": "ใช่", "จั๊กแม่น": "ไม่รู้", "จักแม่น": "ไม่รู้", "บ่ฮู้": "ไม่รู้", "ฮู้": "รู้", "เบิ่ง": "ดู",
+    "แนวใด๋": "ยังไง", "ปานใด๋": "เท่าไหร่", "ดนปานใด๋": "นานเท่าไหร่", "ยามใด๋": "เมื่อไหร่",
+    "มื้อใด๋": "วันไหน", "อีหลี": "จริง", "ฮอด": "ถึง", "คนเฒ่า": "ผู้สูงอายุ", "อิ": "จะ",
+    # Northern (คำเมือง)
+    "จะใด": "ยังไง", "อะหยัง": "อะไร", "เต้าใด": "เท่าไหร่", "พ่อง": "บ้าง", "เยียะ": "ทำ", "หื้อ": "ให้",
+    "ขอบใจ๋": "ขอบใจ", "เน้อ": "นะ", "ตี้": "ที่", "เฮา": "เรา", "ใจ้": "ใช่",
+    # Southern (ภาษาใต้)
+    "หม้าย": "ไหม", "ไหร": "อะไร", "พรือ": "ยังไง", "ทำพรือ": "ทำยังไง", "พันพรือ": "ยังไง", "ไซ": "ทำไม",
+    "หรอย": "อร่อย", "ม่าย": "ไม่", "จังฮู้": "มาก", "หนิ": "นี่",
+    # colloquial
+    "มั่ง": "บ้าง", "ตัง": "เงิน", "ตังค์": "เงิน", "บิลเพย์เม้นท์": "บิลเพย์เมนต์",
 }  # fmt: skip
+# Isan บ่ and Northern ก่ ask a question at the end of a sentence ("ได้บ่" = ได้ไหม) and
+# negate or mean ก็ elsewhere ("บ่มี" = ไม่มี, "ก่ได้" = ก็ได้).
+QUESTION_OR_NOT: dict[str, tuple[str, str]] = {"บ่": ("ไหม", "ไม่"), "ก่": ("ไหม", "ก็"), "บ่อ": ("ไหม", "ไม่")}
+SENTENCE_PARTICLES = frozenset(
+    ["ครับ", "ค่ะ", "คะ", "นะ", "จ้า", "จ้ะ", "เด้อ", "เจ้า", "เน้อ", "ครับผม", "หนอ", "ล่ะ", "น้อ", "ฮะ", "แอดมิน"]
+)
 
 _SKIP = re.compile(r"^[\s\"'()\[\]{}<>,;:*/\\|_+=~`^-]*$")
 
@@ -108,9 +129,14 @@ class PrefixDict(Trie):
         return len(self._words)
 
 
+# Dictionary words that only ever mis-segment this domain's messages: with "เจ้าหน้า" in
+# the dictionary "มีเจ้าหน้าที่อยู่ไหม" splits as เจ้าหน้า|ที่อยู่ (the address).
+DROPPED_WORDS = frozenset({"เจ้าหน้า"})
+
+
 @lru_cache(maxsize=1)
 def _default_dict() -> PrefixDict:
-    return PrefixDict.build(thai_words())
+    return PrefixDict.build(w for w in thai_words() if w not in DROPPED_WORDS)
 
 
 class Tokeniser:
@@ -144,8 +170,15 @@ class Tokeniser:
         return [t for t in segment(normalised, custom_dict=self._dict) if not _SKIP.match(t)]
 
     def tokens(self, normalised: str) -> list[str]:
-        """Tokens mapped to their canonical spelling (see TOKEN_MAP)."""
-        return [TOKEN_MAP.get(t, t) for t in self.raw_tokens(normalised)]
+        """Tokens mapped to their canonical spelling (see TOKEN_MAP, QUESTION_OR_NOT)."""
+        raw = self.raw_tokens(normalised)
+        out = [TOKEN_MAP.get(t, t) for t in raw]
+        for i, token in enumerate(raw):
+            readings = QUESTION_OR_NOT.get(token)
+            if readings is not None:
+                at_end = all(t in SENTENCE_PARTICLES for t in out[i + 1 :])
+                out[i] = readings[0] if at_end else readings[1]
+        return out
 
     def parts(self, token: str) -> tuple[str, ...]:
         """The words inside a compound service name (empty for an ordinary token)."""

@@ -12,11 +12,10 @@ The rules themselves (which move, who, why not) are `core/cases.py`'s.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -24,94 +23,39 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.office.case_types import (
+    CaseConflict,
+    CaseDetail,
+    CaseNotFound,
+    CaseSummary,
+    DocumentInfo,
+    HistoryEntry,
+    PaymentOutcome,
+    fixed_fee_satang,
+    satang,
+    to_baht,
+    waiting_for_of,
+)
 from bot.office.links import CaseLinks
-from bot.office.notify import CaseNotice, case_card, fee_reminder, idle_reminder, msg
+from bot.office.notify import CaseNotice, case_card
 from bot.office.outbox import enqueue
 from bot.runtime.pii import pii_cipher
 from bot.runtime.render import render_all
 from core import billing
-from core.cases import ACTION_STATES, Actor, CaseState, Move, Refusal, RefusalCode, decide, state_of, targets
-from integrations.payment.thaiqr import build_bill_payment
+from core.cases import Actor, CaseState, Move, Refusal, RefusalCode, decide, state_of, targets
 from integrations.storage.models.applications import Application, ApplicationDocument
 from integrations.storage.models.cases import Case, CaseTransition, Payment
 from integrations.storage.models.office import Officer
-from knowledge.schema import Service
 from knowledge.snapshot import KnowledgeSnapshot
 
 if TYPE_CHECKING:
     from bot.runtime.services import Services
 
+__all__ = ["CaseConflict", "CaseDetail", "CaseNotFound", "CaseService", "CaseSummary", "DocumentInfo",
+           "HistoryEntry", "PaymentOutcome", "fixed_fee_satang", "satang", "to_baht"]
 log = logging.getLogger(__name__)
 S = CaseState
 TRANSITION_PURPOSE = "case.transition"
-REMINDER_PURPOSE = "case.reminder"
-REMINDER_KEYS = uuid.UUID("3c1e1a0e-8a77-4c59-9d0e-5a2b7f3c0d42")  # never change: reminder keys must repeat
-
-
-class CaseNotFound(LookupError):
-    pass
-
-
-class CaseConflict(RuntimeError):
-    """Someone else moved the case meanwhile: reload and try again."""
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    from_state: str | None
-    to_state: str
-    actor_kind: str
-    actor: str
-    note: str | None
-    documents: list[str]
-    fee_baht: Decimal | None
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    key: str
-    name: str
-    status: str
-    content_type: str | None
-    size_bytes: int | None
-    updated_at: datetime
-    file_key: str | None
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    tracking: str
-    service_id: str
-    service_title: str
-    applicant_name: str | None
-    state: str
-    state_changed_at: datetime
-    submitted_at: datetime
-    waiting_for: str  # "officer" or "citizen" (or "nobody" once closed)
-    fee_baht: Decimal | None
-    fee_due: date | None
-
-
-@dataclass(frozen=True)
-class CaseDetail:
-    summary: CaseSummary
-    line_user_id: str
-    applicant: dict[str, str | None]
-    answers: list[dict[str, Any]]
-    documents: list[DocumentInfo]
-    requested_documents: list[str]
-    return_to: str | None
-    history: list[HistoryEntry]
-    allowed: list[str]  # where an admin may move it now
-    version: int
-
-
-@dataclass(frozen=True)
-class PaymentOutcome:
-    status: str  # accepted | flagged | duplicate | unknown_case
-    tracking: str | None = None
-    reason: str | None = None
 
 
 @dataclass
@@ -119,33 +63,6 @@ class _Loaded:
     case: Case
     app: Application
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def satang(amount_baht: Decimal | int | float | str) -> int:
-    return int((Decimal(str(amount_baht)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def to_baht(value: int | None) -> Decimal | None:
-    return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))
-
-
-def fixed_fee_satang(service: Service | None) -> int | None:
-    """The service's fee when the manual states an amount (its first fee line), else None (set by formula)."""
-    if service is None or not service.fees or service.fees[0].amount_baht is None:
-        return None
-    amount = satang(service.fees[0].amount_baht)
-    return amount if amount > 0 else None
-
-
-def _waiting_for(state: str) -> str:
-    current = CaseState(state)
-    if current in ACTION_STATES:
-        return "citizen"
-    if current in {S.returned, S.denied, S.completed, S.cancelled}:
-        return "nobody"
-    if current is S.fee_due:
-        return "citizen"
-    return "officer"
 
 
 class CaseService:
@@ -181,7 +98,7 @@ class CaseService:
     async def _load(self, session: AsyncSession, tracking: str, *, lock: bool = False) -> _Loaded:
         query = select(Case, Application).join(Application, col(Application.id) == col(Case.application_id)) \
             .where(func.upper(Case.tracking_no) == tracking.strip().upper())
-        if lock and session.bind.dialect.name == "postgresql":
+        if lock and self.services.db.engine.dialect.name == "postgresql":
             query = query.with_for_update(of=Case)
         row = (await session.exec(query)).first()
         if row is None:
@@ -192,12 +109,12 @@ class CaseService:
         return CaseSummary(
             tracking=case.tracking_no, service_id=case.service_id, service_title=app.service_title,
             applicant_name=app.applicant_name, state=case.state, state_changed_at=case.state_changed_at,
-            submitted_at=app.submitted_at or case.created_at, waiting_for=_waiting_for(case.state),
+            submitted_at=app.submitted_at or case.created_at, waiting_for=waiting_for_of(case.state),
             fee_baht=to_baht(case.fee_satang), fee_due=case.fee_due,
         )
 
     # --- reading -------------------------------------------------------------------------
-    async def list(self, *, state: str | None = None, service: str | None = None, waiting_for: str | None = None,
+    async def list_cases(self, *, state: str | None = None, service: str | None = None, waiting_for: str | None = None,
                    submitted_on: date | None = None, limit: int = 100, offset: int = 0) -> list[CaseSummary]:
         """Newest first; `waiting_for="officer"` is the officers' queue (including cases that came back)."""
         query = select(Case, Application).join(Application, col(Application.id) == col(Case.application_id))
@@ -352,6 +269,19 @@ class CaseService:
                             licence_expires=expires)
         return notice
 
+    def notice_of(self, detail: CaseDetail) -> CaseNotice:
+        """The card content (with fresh signed links) of a case as it stands, e.g. for the status dialog."""
+        summary = detail.summary
+        case = Case(application_id=0, tracking_no=summary.tracking, line_user_id=detail.line_user_id,
+                    service_id=summary.service_id, state=summary.state, fee_satang=satang(summary.fee_baht)
+                    if summary.fee_baht is not None else None, fee_due=summary.fee_due,
+                    requested_documents=detail.requested_documents, state_changed_at=summary.state_changed_at,
+                    created_at=summary.submitted_at, updated_at=summary.state_changed_at)
+        app = Application(line_user_id=detail.line_user_id, service_id=summary.service_id,
+                          service_title=summary.service_title, created_at=summary.submitted_at,
+                          updated_at=summary.state_changed_at)
+        return self.notice(case, app)
+
     # --- the citizen's side --------------------------------------------------------------
     async def cases_of(self, line_user_id: str, limit: int = 5) -> list[CaseDetail]:
         """The citizen's own cases, newest first, with their history."""
@@ -383,9 +313,13 @@ class CaseService:
         detail = await self.for_citizen(tracking, line_user_id)
         if detail is None or detail.summary.state not in {S.fix_uploads, S.more_documents}:
             return []
-        since = detail.summary.state_changed_at
-        received = {d.name for d in detail.documents if d.status == "received" and d.updated_at >= since}
-        return [name for name in detail.requested_documents if name not in received]
+        return list(detail.requested_documents)  # attach_document strikes each one off as it arrives
+
+    @staticmethod
+    def asked_documents(detail: CaseDetail) -> list[str]:
+        """Everything the last request named (the history keeps it; requested_documents shrinks)."""
+        asks = [h for h in detail.history if h.to_state in {S.fix_uploads, S.more_documents}]
+        return asks[-1].documents if asks else []
 
     async def attach_document(self, tracking: str, line_user_id: str, name: str, data: bytes, content_type: str,
                               extension: str) -> list[str]:
@@ -404,134 +338,45 @@ class CaseService:
                                                   data, content_type)
         await repo.set_document(app_id, name, DocumentStatus.received, file_key=file_key, content_type=content_type,
                                 size_bytes=len(data))
+        async with self.services.db.session() as session:
+            case = (await self._load(session, tracking, lock=True)).case
+            await session.exec(update(Case).where(col(Case.id) == case.id).values(
+                requested_documents=[d for d in case.requested_documents if d != name], updated_at=self.now(),
+            ).execution_options(synchronize_session=False))
         # the replaced file stays: the case history may refer to what the officer saw before the fix
         return await self.outstanding_documents(tracking, line_user_id)
 
-    # --- money ---------------------------------------------------------------------------
+    # --- money (bot/office/payments.py) and reminders (bot/office/reminders.py) ---------------
     async def bill_for(self, tracking: str) -> billing.Bill | None:
-        """core.billing.BillLookup: the case's current bill (for the payment pages and the API)."""
-        try:
-            async with self.services.db.session() as session:
-                loaded = await self._load(session, tracking)
-        except CaseNotFound:
-            return None
-        case, app = loaded.case, loaded.app
-        if case.fee_satang is None or case.fee_due is None or case.state not in {S.fee_due, S.paid, S.completed}:
-            return None
-        payment = self.snapshot.office.payment
-        return billing.Bill(
-            tracking=case.tracking_no, service_name=self.service_name(case, app),
-            payer_name=app.applicant_name or "", amount_baht=to_baht(case.fee_satang) or Decimal(0),
-            due=case.fee_due, ref1=billing.ref1_for(case.tracking_no), ref2=case.bill_ref2,
-            biller_id=payment.biller_id if payment else "",
-            status=billing.BillStatus.PAID if case.paid_at else billing.BillStatus.UNPAID,
-            paid_at=case.paid_at, issued_on=case.state_changed_at.astimezone(self._zone).date()
-            if case.state == S.fee_due else None,
-            payee_name=payment.account_name if payment else self.snapshot.office.name,
-        )
+        """core.billing.BillLookup: the case's current bill (the payment pages, the API)."""
+        from bot.office.payments import bill_for
 
-    def qr_payload(self, bill: billing.Bill) -> str | None:
-        if not bill.biller_id:
-            return None
-        return build_bill_payment(bill.biller_id, bill.ref1, bill.ref2, bill.amount_baht)
+        return await bill_for(self, tracking)
 
     async def licence_for(self, tracking: str) -> bytes | None:
-        """core.billing.BillLookup: the licence/receipt PDF of a completed case (bot/office/licences.py)."""
+        """core.billing.BillLookup: the licence PDF of a completed case (bot/office/licences.py)."""
         from bot.office.licences import licence_pdf
 
         return await licence_pdf(self, tracking)
 
+    def qr_payload(self, bill: billing.Bill) -> str | None:
+        from bot.office.payments import qr_payload
+
+        return qr_payload(bill)
+
     async def record_payment(self, *, payment_ref: str, ref1: str, amount_baht: Decimal, paid_at: datetime,
                              channel: str = "bank", officer: Officer | None = None) -> PaymentOutcome:
         """A payment confirmation: idempotent by payment_ref; a wrong amount is flagged, not accepted."""
-        now = self.now()
-        amount = satang(amount_baht)
-        tracking = await self._tracking_by_ref1(ref1)
-        async with self.services.db.session() as session:
-            seen = (await session.exec(select(Payment).where(Payment.payment_ref == payment_ref))).first()
-            if seen is not None:
-                return PaymentOutcome("duplicate", tracking, seen.reason)
-            if tracking is None:
-                session.add(Payment(payment_ref=payment_ref, ref1=ref1, amount_satang=amount, channel=channel,
-                                    status="flagged", reason="unknown ref1", paid_at=paid_at, received_at=now,
-                                    officer_id=officer.id if officer else None))
-                return PaymentOutcome("unknown_case", None, "unknown ref1")
-            loaded = await self._load(session, tracking, lock=True)
-            case = loaded.case
-            reason: str | None = None
-            if case.state != S.fee_due or case.fee_satang is None:
-                reason = f"the case is {case.state}, not waiting for a fee"
-            elif amount != case.fee_satang:
-                reason = f"amount {to_baht(amount)} differs from the bill's {to_baht(case.fee_satang)}"
-            session.add(Payment(payment_ref=payment_ref, case_id=case.id, ref1=ref1, amount_satang=amount,
-                                channel=channel, status="flagged" if reason else "accepted", reason=reason,
-                                paid_at=paid_at, received_at=now, officer_id=officer.id if officer else None))
-            if reason is None:
-                actor = Actor.payment if officer is None else Actor(officer.role)
-                await self._move(session, tracking, S.paid.value, actor=actor, officer=officer, note=None,
-                                 documents=(), fee_baht=None, paid_at=paid_at,
-                                 actor_name="bank" if officer is None else None)
-            else:
-                self._alert_officers(session, case, amount, payment_ref, now)
-        self.services.outbox_bell.ring()
-        return PaymentOutcome("flagged" if reason else "accepted", tracking, reason)
+        from bot.office.payments import record_payment
 
-    def _alert_officers(self, session: AsyncSession, case: Case, amount: int, payment_ref: str, now: datetime) -> None:
-        group = self.services.settings.line_officer_group_id
-        if not group:
-            return
-        text = msg(self.snapshot, "case.alert.payment_flagged", tracking=case.tracking_no,
-                   paid=to_baht(amount), expected=to_baht(case.fee_satang) if case.fee_satang else "-",
-                   payment_ref=payment_ref)
-        enqueue(session, group, [{"type": "text", "text": text}], purpose="case.alert", now=now, case_id=case.id)
+        return await record_payment(self, payment_ref=payment_ref, ref1=ref1, amount_baht=amount_baht,
+                                    paid_at=paid_at, channel=channel, officer=officer)
 
-    async def _tracking_by_ref1(self, ref1: str) -> str | None:
-        wanted = ref1.strip().upper()
-        async with self.services.db.session() as session:
-            rows = (await session.exec(select(Case.tracking_no).where(col(Case.fee_satang).is_not(None)))).all()
-        return next((t for t in rows if billing.ref1_for(t) == wanted), None)
-
-    # --- reminders -----------------------------------------------------------------------
     async def send_reminders(self) -> int:
-        """One fee reminder FEE_REMINDER_DAYS before the due date; one reminder of an idle document request."""
-        settings = self.services.settings
-        now, today = self.now(), self.today()
-        idle_before = now - timedelta(days=settings.case_idle_reminder_days)
-        sent = 0
-        async with self.services.db.session() as session:
-            fee_rows = (await session.exec(
-                select(Case, Application).join(Application, col(Application.id) == col(Case.application_id))
-                .where(Case.state == S.fee_due.value, col(Case.fee_reminded_at).is_(None),
-                       col(Case.fee_due).is_not(None))
-            )).all()
-            for case, app in fee_rows:
-                if case.fee_due is None or case.fee_due - today > timedelta(days=settings.fee_reminder_days) \
-                        or case.fee_due < today:
-                    continue
-                notice = self.notice(case, app)
-                self._remind(session, case, fee_reminder(self.snapshot, notice), "fee", now)
-                await session.exec(update(Case).where(col(Case.id) == case.id).values(fee_reminded_at=now)
-                                   .execution_options(synchronize_session=False))
-                sent += 1
-            idle_rows = (await session.exec(
-                select(Case, Application).join(Application, col(Application.id) == col(Case.application_id))
-                .where(col(Case.state).in_([S.fix_uploads.value, S.more_documents.value]),
-                       col(Case.idle_reminded_at).is_(None), col(Case.state_changed_at) <= idle_before)
-            )).all()
-            for case, app in idle_rows:
-                self._remind(session, case, idle_reminder(self.snapshot, self.notice(case, app)), "idle", now)
-                await session.exec(update(Case).where(col(Case.id) == case.id).values(idle_reminded_at=now)
-                                   .execution_options(synchronize_session=False))
-                sent += 1
-        if sent:
-            self.services.outbox_bell.ring()
-        return sent
+        """A fee due in FEE_REMINDER_DAYS; an idle fix/documents request: one reminder each."""
+        from bot.office.reminders import send_reminders
 
-    def _remind(self, session: AsyncSession, case: Case, replies: list[Any], kind: str, now: datetime) -> None:
-        # one key per case, kind and version: a reminder can never be enqueued twice for one request
-        key = str(uuid.uuid5(REMINDER_KEYS, f"{case.id}:{kind}:{case.version}"))
-        enqueue(session, case.line_user_id, render_all(replies), purpose=REMINDER_PURPOSE, now=now,
-                case_id=case.id, retry_key=key)
+        return await send_reminders(self)
 
 
 def _link_of(document: str) -> str | None:

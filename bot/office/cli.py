@@ -5,6 +5,7 @@
     python -m bot officer password NAME     # set a new password (also lifts a lock-out)
     python -m bot officer deactivate NAME
     python -m bot officer list
+    python -m bot officer group             # the LINE group ids seen in `join` events
 
 The password is read from stdin when it is piped (`echo "$PW" | python -m bot officer add …`),
 else prompted twice without echo. `add` and `token` print the API token once, on their last line.
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
                             ("password", "set a new password"), ("deactivate", "disable the account")):
         sub.add_parser(name, help=help_text).add_argument("name")
     sub.add_parser("list", help="list the officers")
+    sub.add_parser("group", help="print the LINE group ids the bot has joined (for LINE_OFFICER_GROUP_ID)")
     return parser
 
 
@@ -72,6 +74,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         elif args.command == "password":
             await accounts.set_password(args.name, read_password())
             _say(f"password of {args.name} changed")
+        elif args.command == "group":  # issue 13: groups seen in `join` events (bot/office/handoffs.py)
+            from bot.office.handoff_jobs import print_groups
+
+            return await print_groups(db, _say)
         elif args.command == "deactivate":
             await accounts.deactivate(args.name)
             _say(f"officer {args.name} deactivated; their tokens are revoked")

@@ -10,8 +10,8 @@ Delivering (`OutboxSender`):
    (`next_attempt_at = now + OUTBOX_LEASE_SECONDS`, `attempts + 1`) with a compare-and-set,
    so a row is never pushed by two senders at once;
 2. push outside any transaction, with the row's own `X-Line-Retry-Key`;
-3. mark it sent. A crash between 2 and 3 leaves the lease to lapse; the next claim pushes
-   again with the same key and LINE answers 409 ("already accepted"), which counts as
+3. mark the pass's deliveries sent (one commit). A crash between 2 and 3 leaves the lease to
+   lapse; the next claim pushes again with the same key and LINE answers 409 ("already accepted"), which counts as
    delivered. So each row reaches LINE exactly once.
 
 A failure reschedules with backoff in minutes (1, 2, 4 … at most 60) plus up to 25 %
@@ -153,7 +153,12 @@ class OutboxSender(BackgroundTask):
                 return await self._deliver(row)
 
         results = await asyncio.gather(*(one(r) for r in rows))
-        return sum(results)
+        delivered = [row.id for row, ok in zip(rows, results, strict=True) if ok]
+        if delivered:  # one commit for the whole pass: a crash before it only means 409s on the next claim
+            async with self.db.session() as session:
+                await session.exec(update(OutboxMessage).where(col(OutboxMessage.id).in_(delivered))
+                                   .values(sent_at=self.clock(), last_error=None))
+        return len(delivered)
 
     async def drain(self, max_rounds: int = 50) -> int:
         """Run passes until nothing is due (tests, and the CLI)."""
@@ -171,7 +176,7 @@ class OutboxSender(BackgroundTask):
             lease_until = now + timedelta(seconds=self.policy.lease_seconds)
             older = aliased(OutboxMessage)
             waiting_behind_older = exists().where(and_(
-                older.recipient == OutboxMessage.recipient, col(older.id) < col(OutboxMessage.id),
+                col(older.recipient) == col(OutboxMessage.recipient), col(older.id) < col(OutboxMessage.id),
                 col(older.sent_at).is_(None), col(older.dead_at).is_(None),
             ))
             query = (
@@ -183,7 +188,7 @@ class OutboxSender(BackgroundTask):
             )
             claimed: list[OutboxMessage] = []
             async with self.db.session() as session:
-                if session.bind.dialect.name == "postgresql":
+                if self.db.engine.dialect.name == "postgresql":
                     query = query.with_for_update(skip_locked=True, of=OutboxMessage)
                 due = list((await session.exec(query)).all())
                 session.expunge_all()  # plain objects from here on: only the SQL below writes
@@ -209,7 +214,6 @@ class OutboxSender(BackgroundTask):
         except LineError as err:
             if err.status == 409:  # this retry key was accepted before (a crash after the push)
                 log.info("outbox %s: 409 on its retry key, delivered earlier", row.id)
-                await self._mark_sent(row)
                 return True
             await self._failed(row, err)
             return False
@@ -217,13 +221,7 @@ class OutboxSender(BackgroundTask):
             log.exception("outbox %s: unexpected error pushing", row.id)
             await self._failed(row, LineError(None, repr(exc)[:300]))
             return False
-        await self._mark_sent(row)
-        return True
-
-    async def _mark_sent(self, row: OutboxMessage) -> None:
-        async with self.db.session() as session:
-            await session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == row.id)
-                               .values(sent_at=self.clock(), last_error=None))
+        return True  # run_once marks the pass's deliveries sent together
 
     async def _failed(self, row: OutboxMessage, err: LineError) -> None:
         now = self.clock()

@@ -23,7 +23,7 @@ from bot.runtime.postback import Postback
 from bot.runtime.replies import Reply
 from bot.transport.events import EventKind
 from core.masking import mask_line_id as mask_id
-from dialogs import DEFAULT, GLOBAL_INTERRUPTS, REGISTRY, SYSTEM_EVENTS, by_name
+from dialogs import DEFAULT, GLOBAL_INTERRUPTS, REGISTRY, SYSTEM_EVENTS, by_name, handoff
 from dialogs.base import Dialog, Transition
 from dialogs.language import with_english_note
 
@@ -58,11 +58,16 @@ class Dispatcher:
         system = SYSTEM_EVENTS.get(event.kind)
         if system is not None:
             return await self._run_start(ctx, system)
+        if event.kind in {EventKind.join, EventKind.leave}:
+            await handoff.note_group(ctx)  # `python -m bot officer group` prints the ids seen
         if event.kind in SILENT_KINDS:
             log.debug("no answer for %s from %s", event.kind, mask_id(event.user_id))
             return []
         if ctx.session.handoff:
-            return []  # an officer has this chat; the console shows the message
+            # an officer has this chat: the message is kept for the console, the bot stays silent
+            kept = await handoff.during(ctx)
+            if kept is not None:
+                return kept
         ctx.postback = Postback.unpack(event.postback_data) if event.kind is EventKind.postback else None
         if ctx.text:
             ctx.nlu = ctx.services.nlu.parse(ctx.text)

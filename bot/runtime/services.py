@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 from bot.config import Settings
 from bot.metrics import CountedSms, Metrics
 from bot.office.accounts import OfficerAccounts
+from bot.office.live import LiveFeed
 from bot.office.outbox import OutboxBell
 from bot.runtime.kv import KeyValueStore, create_store
 from bot.runtime.media import LineMedia
@@ -69,6 +70,7 @@ class Services:
         return OfficerAccounts(self.db, lambda: self.clock(),
                                max_failed_logins=self.settings.officer_max_failed_logins,
                                lock_minutes=self.settings.officer_lock_minutes)
+    live: LiveFeed = field(default_factory=LiveFeed)  # console live updates (handoff tickets)
 
     def __post_init__(self) -> None:
         self.ports = build_ports(self)
@@ -107,6 +109,8 @@ def otp_rules(settings: Settings) -> OtpRules:
         ttl_seconds=settings.otp_ttl_seconds, max_attempts=settings.otp_max_attempts,
         lock_seconds=settings.otp_lock_seconds, resend_after_seconds=settings.otp_resend_after_seconds,
         max_sends_per_hour=settings.otp_max_sends_per_hour,
+        max_sends_per_hour_per_account=settings.otp_max_sends_per_hour_per_account,  # issue 15
+        max_total_failures=settings.otp_max_total_failures,
     )
 
 
@@ -139,6 +143,8 @@ def build_sms(settings: Settings) -> SmsSender:
         return ThaiBulkSms(key, secret, sender=settings.sms_sender, force=settings.sms_thaibulksms_force,
                            url=settings.sms_gateway_url, timeout=settings.sms_timeout_seconds,
                            attempts=settings.sms_attempts)
+    log.warning("SMS_PROVIDER=console: no SMS is really sent, OTP codes are printed on this console "
+                "(development only; set SMS_PROVIDER for production)")
     return ConsoleSms()
 
 
@@ -167,6 +173,8 @@ def build_services(
         nlu=nlu,
         line=line or build_line(settings, metrics),
         db=Database(settings.database_url),
-        files=build_file_store(settings.storage_dir, settings.s3_bucket, settings.s3_endpoint_url),
-        sms=CountedSms(sms or build_sms(settings), metrics),
+        files=build_file_store(settings.storage_dir, settings.s3_bucket, settings.s3_endpoint_url,
+                               encryption_key=pii_cipher(settings).file_key),  # uploads encrypted at rest
+        # the configured gateway is counted for /metrics; a ready-made one (tests' fake) is used as given
+        sms=sms or CountedSms(build_sms(settings), metrics),
     )

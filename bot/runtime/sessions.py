@@ -24,6 +24,8 @@ class Session(BaseModel):
     misses: int = 0  # consecutive turns the bot did not understand
     handoff: bool = False  # an officer has the chat: the bot stays silent
     last_intent: str | None = None
+    # the last few turns ({"from": citizen|bot, "text"}), copied into a handoff ticket (bot/runtime/transcript.py)
+    recent: list[dict[str, str]] = Field(default_factory=list)
     updated_at: float = Field(default_factory=time.time)
 
     @property

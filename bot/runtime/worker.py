@@ -15,19 +15,31 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from bot.config import Settings
 from bot.logging import log_context
+from bot.runtime import daily_stats
 from bot.runtime.context import TurnContext
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.kv import KeyValueStore
 from bot.runtime.replies import Reply, Text
 from bot.runtime.sending import ReplySender
 from bot.runtime.services import Services
+from bot.runtime.transcript import note_turn
 from bot.transport.events import EventKind, InboundEvent
-from bot.transport.queue import EventQueue, Handler, InProcessQueue
+from bot.transport.queue import EventQueue, Handler, InProcessQueue, Journal, ResumeHandler
+from core.masking import mask_line_id as mask_id
 
 log = logging.getLogger(__name__)
+SILENT_FOR_STATS = {EventKind.unfollow, EventKind.leave, EventKind.join, EventKind.member_left,
+                    EventKind.member_joined, EventKind.unsend, EventKind.other}
 LOADING_AFTER_SECONDS = 0.4  # show LINE's typing animation only when an answer is slow
+RATE_PREFIX = "rate:"  # messages of one conversation in the current minute (in the store: across processes)
+RATE_LIMITED_KINDS = {EventKind.text, EventKind.postback, EventKind.image, EventKind.video, EventKind.audio,
+                      EventKind.file, EventKind.location, EventKind.sticker}
+TURN_DONE_PREFIX = "turn:"  # a turn applied for this webhook event id (its effects are not applied twice)
 
 
 @dataclass
@@ -45,20 +57,47 @@ class EventProcessor:
     def __init__(self, services: Services, dispatcher: Dispatcher | None = None) -> None:
         self.services = services
         self.dispatcher = dispatcher or Dispatcher()
-        self.sender = ReplySender(services.line)
+        # pushes LINE does not take now are retried by the outbox for minutes (issue 15)
+        self.sender = ReplySender(services.line, outbox_db=services.db, clock=lambda: services.clock())
         self._zone = ZoneInfo(services.settings.timezone)
 
     def now(self) -> datetime:
         return self.services.clock().astimezone(self._zone)
 
+    async def over_rate_limit(self, event: InboundEvent) -> bool:
+        """True when this conversation sent too many messages this minute; the first one over gets one polite note.
+
+        Counted in the store (Redis when scaled out), so the limit holds across processes.
+        """
+        limit = self.services.settings.rate_limit_per_minute
+        if not limit or event.kind not in RATE_LIMITED_KINDS or event.source_type == "internal":
+            return False
+        minute = int(self.services.clock().timestamp() // 60)
+        count = await self.services.store.incr(f"{RATE_PREFIX}{event.user_key}:{minute}", 120)
+        if count <= limit:
+            return False
+        if count == limit + 1:
+            log.warning("rate limit: %s sent more than %d messages this minute", mask_id(event.user_id), limit)
+            note = self.services.knowledge.current.office_message("rate_limit.exceeded")
+            await self.sender.send(event, [Text(text=note)])
+        return True
+
     async def handle(self, event: InboundEvent) -> None:
         started = time.perf_counter()
+        store = self.services.store
+        if await self.over_rate_limit(event):
+            return
         outcome = TurnOutcome()
         token = _outcome.set(outcome)  # turn() fills it in (a context variable keeps turn's signature)
         with log_context(event_id=event.event_id):
             try:
-                async with self.services.store.lock(event.user_key):
+                async with store.lock(event.user_key):
+                    if await store.get(TURN_DONE_PREFIX + event.event_id) is not None:
+                        # a worker died after this turn was saved but before its event was acknowledged
+                        log.warning("turn for event %s was applied already; not applied twice", event.event_id)
+                        return
                     replies = await self.turn(event)
+                    await store.set(TURN_DONE_PREFIX + event.event_id, "1", self.services.settings.dedupe_ttl_seconds)
             finally:
                 _outcome.reset(token)
             await self.sender.send(event, replies)
@@ -74,6 +113,9 @@ class EventProcessor:
         )
         try:
             replies = await self._dispatch_showing_progress(ctx)
+        except (RedisConnectionError, RedisTimeoutError):
+            # the store went away mid-turn: not the citizen's fault and not final; the queue tries again
+            raise
         except Exception:
             log.exception("turn failed for event %s (%s)", event.event_id, event.kind)
             outcome.ok = False
@@ -83,6 +125,10 @@ class EventProcessor:
             outcome.dialog = ctx.notes.dialog
             if ctx.nlu is not None:
                 self.services.metrics.nlu_intents.labels(ctx.nlu.intent).inc()
+        if not ctx.session.handoff:
+            note_turn(ctx.session, event, replies)  # the conversation so far, for a later handoff ticket
+        if event.user_id and event.kind not in SILENT_FOR_STATS:  # the console's dashboard counters
+            await daily_stats.note_turn(self.services.store, ctx.now.date(), event.user_key, ctx.intent)
         if event.kind is not EventKind.unfollow:
             await self.services.sessions.save(event.user_key, ctx.session)
         else:
@@ -97,7 +143,8 @@ class EventProcessor:
         return await task
 
 
-def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | None = None) -> EventQueue:
+def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | None = None, *,
+                journal: Journal | None = None, resume: ResumeHandler | None = None) -> EventQueue:
     backend = settings.queue_backend
     if backend == "redis" or (backend == "auto" and settings.redis_url):
         if not settings.redis_url:
@@ -106,7 +153,9 @@ def build_queue(settings: Settings, handler: Handler, claims: KeyValueStore | No
 
         return RedisStreamQueue(settings.redis_url, handler, settings.worker_partitions,
                                 consume=settings.run_workers, lease_seconds=settings.queue_lease_seconds)
-    return InProcessQueue(handler, partitions=settings.worker_partitions, claims=claims)
+    return InProcessQueue(handler, partitions=settings.worker_partitions, claims=claims,
+                          journal=journal if settings.queue_journal else None, resume=resume,
+                          max_pending=settings.queue_max_pending)
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
@@ -122,10 +171,15 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
 
     outbox = build_outbox_sender(services)
     outbox.start(settings.outbox_interval_seconds)
+    from bot.office.handoff_jobs import HandoffEscalator  # unclaimed handoff tickets (idempotent per ticket)
+
+    escalator = HandoffEscalator(services)
+    escalator.start()
     log.info("worker started")
     try:
         await stop.wait()
     finally:
+        await escalator.stop()
         await outbox.stop()
         await queue.stop()
         await services.close()

@@ -53,8 +53,8 @@ async def _command(sim: Simulator, line: str) -> bool:
 
 async def run(settings: Settings, user_id: str) -> int:
     # without LINE there is no content API: /image and /file are served from local samples
-    line = None if settings.line_configured else SampleContentMessenger(build_line(settings))
-    services = build_services(settings, line=line)
+    messenger = None if settings.line_configured else SampleContentMessenger(build_line(settings))
+    services = build_services(settings, line=messenger)
     await services.db.migrate()  # Alembic upgrade head: applications are kept in the database
     sim = Simulator(services, user_id=user_id)
     interactive = sys.stdin.isatty()

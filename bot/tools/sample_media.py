@@ -53,5 +53,8 @@ class SampleContentMessenger:
     async def show_loading(self, chat_id: str, seconds: int = 20) -> None:
         await self.inner.show_loading(chat_id, seconds)
 
+    async def display_name(self, user_id: str) -> str | None:
+        return await self.inner.display_name(user_id)
+
     async def close(self) -> None:
         await self.inner.close()

@@ -7,6 +7,7 @@ them directly, so one dispatcher handles everything.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from enum import StrEnum
@@ -21,7 +22,7 @@ from linebot.v3.webhooks import (
     StickerMessageContent,
     TextMessageContent,
 )
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +101,22 @@ class InboundEvent(BaseModel):
         return self.chat_id if self.source_type in {"group", "room"} else self.user_id
 
 
+class MalformedEvent(ValueError):
+    """An event in a signed body that is not shaped like a LINE event: skipped, never a 500."""
+
+
+def _of_type(raw: dict[str, Any], key: str, expected: type) -> Any:
+    """raw[key] if it is absent, null or of the expected type (a bool is not an int here)."""
+    value = raw.get(key)
+    if value is not None and (not isinstance(value, expected) or (isinstance(value, bool) and expected is int)):
+        raise MalformedEvent(f"{key} has the wrong type ({type(value).__name__})")
+    return value
+
+
 def _source_fields(source: dict[str, Any] | None) -> dict[str, Any]:
     source = source or {}
+    for key in ("type", "userId", "groupId", "roomId"):
+        _of_type(source, key, str)
     kind = source.get("type", "user")
     return {
         "source_type": kind,
@@ -111,7 +126,11 @@ def _source_fields(source: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _common_fields(raw: dict[str, Any]) -> dict[str, Any]:
-    delivery = raw.get("deliveryContext") or {}
+    for key in ("type", "webhookEventId", "replyToken", "mode"):
+        _of_type(raw, key, str)
+    _of_type(raw, "timestamp", int)
+    _of_type(raw, "source", dict)
+    delivery = _of_type(raw, "deliveryContext", dict) or {}
     return {
         # LINE always sends webhookEventId; a hand-made body without one still gets a unique id
         "event_id": str(raw.get("webhookEventId") or uuid.uuid4()),
@@ -131,7 +150,26 @@ def _kind_of(line_type: str) -> EventKind:
 
 
 def convert(raw: dict[str, Any]) -> InboundEvent:
-    """Parse one raw webhook event with the SDK and convert it; never raises on odd input."""
+    """Parse one raw webhook event with the SDK and convert it.
+
+    Raises MalformedEvent (only) for an event of the wrong shape, so the webhook can skip
+    it and still handle the other events of the same body.
+    """
+    try:
+        # a lone surrogate (valid JSON "\\ud800", not valid UTF-8) would fail later in a log, a key or the DB
+        json.dumps(raw, ensure_ascii=False).encode("utf-8")
+        event = _convert(raw)
+        event.user_key.encode("utf-8")
+        return event
+    except MalformedEvent:
+        raise
+    except Exception as exc:  # any other failure is still a shape problem of this one event
+        # name the fields, never echo the values: they may be a citizen's words
+        fields = [".".join(map(str, e["loc"])) for e in exc.errors()] if isinstance(exc, ValidationError) else []
+        raise MalformedEvent(f"{type(exc).__name__} {' '.join(fields)}".strip()) from exc
+
+
+def _convert(raw: dict[str, Any]) -> InboundEvent:
     fields = _common_fields(raw)
     try:
         sdk_event = Event.from_dict(raw)
@@ -148,7 +186,7 @@ def convert(raw: dict[str, Any]) -> InboundEvent:
         )
     if sdk_event is None and raw.get("type") == "message":
         # a message type the SDK does not know yet (or a body it rejects): keep what we can
-        message = raw.get("message") or {}
+        message = _of_type(raw, "message", dict) or {}
         kind = _kind_of(str(message.get("type", "")))
         kind = kind if kind.value in MESSAGE_KINDS else EventKind.other
         location = None

@@ -114,6 +114,10 @@ class ReplyTokenInvalid(LineError):
     """The reply token expired or was used already: push instead."""
 
 
+class ReplyOutcomeUnknown(LineError):
+    """LINE may have delivered the reply (a 5xx or a timeout after sending): sending it again could repeat it."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 5
@@ -133,6 +137,7 @@ class LineMessenger(Protocol):
     async def multicast(self, to: list[str], messages: list[LineMessage], retry_key: str | None = None) -> None: ...
     async def show_loading(self, chat_id: str, seconds: int = 20) -> None: ...
     async def get_content(self, message_id: str) -> tuple[bytes, str]: ...
+    async def display_name(self, user_id: str) -> str | None: ...
     async def close(self) -> None: ...
 
 
@@ -140,6 +145,18 @@ def _retryable(exc: BaseException) -> bool:
     if isinstance(exc, ApiException):
         return exc.status is not None and (exc.status >= 500 or exc.status == 429)
     return isinstance(exc, asyncio.TimeoutError | aiohttp.ClientError)
+
+
+def _reply_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, ApiException):
+        return exc.status == 429
+    return isinstance(exc, aiohttp.ClientConnectorError)  # the request never reached LINE
+
+
+def _surely_undelivered(exc: BaseException | None) -> bool:
+    if isinstance(exc, ApiException):
+        return exc.status is not None and exc.status < 500
+    return isinstance(exc, aiohttp.ClientConnectorError)
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -189,7 +206,8 @@ class SdkLineMessenger:
         if self._on_call is not None:
             self._on_call(what.split(" ", 1)[0], status)  # "push to U…" → "push": no user ids as labels
 
-    async def _with_retries(self, what: str, call: Callable[[], Awaitable[T]], on_conflict_ok: bool) -> T | None:
+    async def _with_retries(self, what: str, call: Callable[[], Awaitable[T]], on_conflict_ok: bool,
+                            retryable: Callable[[BaseException], bool] = _retryable) -> T | None:
         for attempt in range(self._retry.attempts):
             try:
                 result = await call()
@@ -200,7 +218,7 @@ class SdkLineMessenger:
                 if isinstance(exc, ApiException) and exc.status == 409 and on_conflict_ok and attempt > 0:
                     log.info("%s: 409 on retry, an earlier attempt was accepted", what)
                     return None
-                if not _retryable(exc) or attempt == self._retry.attempts - 1:
+                if not retryable(exc) or attempt == self._retry.attempts - 1:
                     raise _error(exc) from exc
                 delay = self._retry.delay(attempt, _retry_after(exc))
                 log.warning("%s failed (%s), retry %d in %.2fs", what, _error(exc), attempt + 1, delay)
@@ -214,10 +232,14 @@ class SdkLineMessenger:
             await self._http.post("/v2/bot/message/reply", payload, self._retry.request_timeout)
 
         try:
-            await self._with_retries("reply", call, on_conflict_ok=False)
+            # A reply has no retry key: only failures that surely delivered nothing are retried
+            # (429, a refused connection); a 5xx or a timeout may hide a delivered reply.
+            await self._with_retries("reply", call, on_conflict_ok=False, retryable=_reply_retryable)
         except LineError as err:
             if err.status == 400 and "reply token" in err.detail.lower():
                 raise ReplyTokenInvalid(err.status, err.detail) from err
+            if not _surely_undelivered(err.__cause__):
+                raise ReplyOutcomeUnknown(err.status, err.detail) from err
             raise
 
     async def push(self, to: str, messages: list[LineMessage], retry_key: str | None = None) -> None:
@@ -262,6 +284,20 @@ class SdkLineMessenger:
         content_type = (response.headers or {}).get("Content-Type", "application/octet-stream")
         return bytes(response.data), str(content_type)
 
+    async def display_name(self, user_id: str) -> str | None:
+        """The user's LINE display name (profile API); None when LINE will not say (blocked, not a friend)."""
+
+        async def call() -> Any:
+            return await self._api.get_profile(user_id, _request_timeout=self._retry.request_timeout)
+
+        try:
+            profile = await self._with_retries(f"profile of {mask_id(user_id)}", call, on_conflict_ok=False)
+        except LineError as err:
+            log.info("no profile for %s: %s", mask_id(user_id), err)
+            return None
+        name = getattr(profile, "display_name", None)
+        return str(name) if name else None
+
     async def close(self) -> None:
         await self._http.close()
         await self._api_client.close()
@@ -288,6 +324,9 @@ class NullMessenger:
 
     async def get_content(self, message_id: str) -> tuple[bytes, str]:
         raise LineError(None, "LINE is not configured")
+
+    async def display_name(self, user_id: str) -> str | None:
+        return None
 
     async def close(self) -> None:
         return None

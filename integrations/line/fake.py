@@ -40,6 +40,7 @@ class FakeLineServer:
     richmenus: dict[str, dict[str, Any]] = field(default_factory=dict)
     richmenu_images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     default_richmenu: str | None = None
+    profiles: dict[str, str] = field(default_factory=dict)  # user id -> display name (else a made-up one)
     _richmenu_seq: int = 0
     _faults: dict[str, deque[Fault]] = field(default_factory=dict)
     _used_tokens: set[str] = field(default_factory=set)
@@ -134,6 +135,10 @@ class FakeLineServer:
             if message_id not in self.content:
                 return 404, {"message": "Not found"}
             return 200, self.content[message_id]
+        if path.startswith("/v2/bot/profile/") and method == "GET":
+            user = path.rsplit("/", 1)[-1]
+            name = self.profiles.get(user, f"ผู้ใช้ {user[-4:]}")
+            return 200, {"userId": user, "displayName": name, "language": "th"}
         if path.startswith(("/v2/bot/richmenu", "/v2/bot/user/all/richmenu")):
             return self._richmenu(method, path, headers, body)
         if not isinstance(body, dict):

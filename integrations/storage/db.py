@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ALEMBIC_INI = REPO_ROOT / "alembic.ini"
+# aiosqlite logs each call with its SQL parameters at DEBUG: they are personal data (issue 15)
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{REPO_ROOT / 'data' / 'bot.sqlite3'}"  # DATABASE_URL unset
 
 
@@ -44,9 +47,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL: readers never wait for the writer (web and worker processes share the file), and a commit
     is one append instead of a journal rewrite; synchronous=NORMAL in WAL mode keeps every committed
     transaction across a crash of the process (only a power cut may lose the last ones).
-    busy_timeout: a second process waits for the lock instead of failing at once."""
+    busy_timeout: a second process waits for the lock instead of failing at once (30 s: the webhook
+    journals every event before its 200, and 5 s met 'database is locked' under load, issue 15)."""
     cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000"):
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
@@ -56,7 +60,8 @@ class Database:
         self.url = async_url(url)
         if self.url.startswith("sqlite+aiosqlite:///") and ":memory:" not in self.url:
             Path(self.url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(self.url, **_engine_options(self.url))
+        # hide_parameters: no log (at any level) may show the values of a query: they are personal data
+        self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True, **_engine_options(self.url))
         if self.url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)

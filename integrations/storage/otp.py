@@ -20,6 +20,7 @@ from core.otp import OtpRules, SendResult, SendStatus, VerifyResult, VerifyStatu
 from integrations.sms import SmsError, SmsSender
 from integrations.storage.db import Database
 from integrations.storage.models.applications import Application, OtpChallenge
+from integrations.storage.models.reliability import OtpFailureTotal
 from integrations.storage.pii import PiiCipher
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,16 @@ class OtpService:
         until = app.otp_locked_until if app else None
         return until if until is not None and until > now else None
 
+    async def _blocked(self, application_id: int) -> bool:
+        async with self.db.session() as session:
+            total = await session.get(OtpFailureTotal, application_id)
+        return total is not None and total.failures >= self.rules.max_total_failures
+
     async def send(self, application_id: int, phone: str, text_for: Callable[[str], str]) -> SendResult:
         """Send a new code to `phone`; `text_for(code)` builds the SMS text."""
         now = self.clock()
+        if await self._blocked(application_id):
+            return SendResult(SendStatus.blocked)
         until = await self._locked_until(application_id, now)
         if until is not None:
             return SendResult(SendStatus.locked, until=until)
@@ -65,18 +73,25 @@ class OtpService:
                 .order_by(col(OtpChallenge.created_at).desc())
             )).first()
             hour_ago = now - timedelta(hours=1)
-            recent = (await session.exec(
+            application = await session.get(Application, application_id)
+            account = application.line_user_id if application else ""
+            # only this LINE account's sends count: another account cannot spend this citizen's allowance
+            of_account = (
                 select(func.count(), func.min(OtpChallenge.created_at))
-                .where(OtpChallenge.phone_index == phone_index, col(OtpChallenge.created_at) > hour_ago)
-            )).one()
+                .join(Application, col(Application.id) == col(OtpChallenge.application_id))
+                .where(col(Application.line_user_id) == account, col(OtpChallenge.created_at) > hour_ago)
+            )
+            recent = (await session.exec(of_account.where(OtpChallenge.phone_index == phone_index))).one()
+            recent_any = (await session.exec(of_account)).one()
         resend_after = timedelta(seconds=self.rules.resend_after_seconds)
         if last is not None and now - last.created_at < resend_after:
             wait = math.ceil((last.created_at + resend_after - now).total_seconds())
             return SendResult(SendStatus.too_soon, wait_seconds=wait)
-        count, oldest = recent
-        if count >= self.rules.max_sends_per_hour:
-            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
-            return SendResult(SendStatus.rate_limited, until=oldest + timedelta(hours=1))
+        for (count, oldest), cap in ((recent, self.rules.max_sends_per_hour),
+                                     (recent_any, self.rules.max_sends_per_hour_per_account)):
+            if count >= cap:
+                oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
+                return SendResult(SendStatus.rate_limited, until=oldest + timedelta(hours=1))
 
         code, salt = new_code(), secrets.token_hex(16)
         try:
@@ -99,6 +114,8 @@ class OtpService:
 
     async def verify(self, application_id: int, typed: str) -> VerifyResult:
         now = self.clock()
+        if await self._blocked(application_id):
+            return VerifyResult(VerifyStatus.blocked)
         until = await self._locked_until(application_id, now)
         if until is not None:
             return VerifyResult(VerifyStatus.locked, until=until)
@@ -119,6 +136,10 @@ class OtpService:
                     await session.exec(
                         update(Application).where(col(Application.id) == application_id).values(otp_failures=0)
                     )
+                    await session.exec(
+                        update(OtpFailureTotal).where(col(OtpFailureTotal.application_id) == application_id)
+                        .values(failures=0, updated_at=now)
+                    )
             if used.rowcount == 1:
                 return VerifyResult(VerifyStatus.ok)
             return VerifyResult(VerifyStatus.missing)  # used a moment ago by a concurrent turn
@@ -132,6 +153,18 @@ class OtpService:
                 .values(otp_failures=Application.otp_failures + 1).returning(col(Application.otp_failures))
             )
             failures = int(result.scalar_one())
+            total = await session.get(OtpFailureTotal, application_id)
+            if total is None:
+                total = OtpFailureTotal(application_id=application_id, failures=0, updated_at=now)
+            total.failures, total.updated_at = total.failures + 1, now
+            session.add(total)
+            if total.failures >= self.rules.max_total_failures:
+                await session.exec(
+                    update(OtpChallenge).where(col(OtpChallenge.id) == challenge.id).values(superseded_at=now)
+                )
+                log.warning("OTP blocked for application %s after %d wrong codes in total", application_id,
+                            total.failures)
+                return VerifyResult(VerifyStatus.blocked)
             if failures < limit:
                 return VerifyResult(VerifyStatus.wrong, remaining=limit - failures)
             until = now + timedelta(seconds=self.rules.lock_seconds)

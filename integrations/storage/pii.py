@@ -32,6 +32,7 @@ class PiiCipher:
         self._aead = AESGCM(self.derive(secret, b"pii-encryption"))
         self._index_key = self.derive(secret, b"pii-index")
         self.otp_key = self.derive(secret, b"otp-hash")
+        self.file_key = self.derive(secret, b"file-encryption")  # uploads at rest (integrations/storage/files.py)
 
     @staticmethod
     def derive(secret: bytes, purpose: bytes) -> bytes:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OUR_PACKAGES = ("app", "bench", "bot", "core", "dialogs", "integrations", "knowledge", "tests")
+OUR_PACKAGES = ("app", "bench", "bot", "console", "core", "dialogs", "integrations", "knowledge", "tests")
 
 # folder -> packages it must never import (also not lazily inside a function)
 FORBIDDEN: dict[str, tuple[str, ...]] = {

@@ -12,9 +12,9 @@ from dialogs.base import Dialog
 from tests.architecture.rules import ROOT
 
 MAX_MODULE_LINES = 400
-CHECKED_FOLDERS = ("bot", "core", "dialogs", "integrations", "knowledge")
+CHECKED_FOLDERS = ("bot", "console", "core", "dialogs", "integrations", "knowledge")
 # over the limit and owned by work streams that are changing them now (see docs/architecture.md)
-NOT_YET_SPLIT = frozenset({"bot/nlu/entities.py", "bot/office/cases.py"})
+NOT_YET_SPLIT = frozenset({"bot/nlu/entities.py"})
 
 
 def every_dialog() -> list[Dialog]:  # type: ignore[type-arg]
@@ -23,10 +23,10 @@ def every_dialog() -> list[Dialog]:  # type: ignore[type-arg]
 
 
 def diagram_of(dialog: Dialog) -> Path:  # type: ignore[type-arg]
+    """<module>.mmd beside the module, or <package>.mmd inside a dialog package (dialogs/application/)."""
     module = Path(sys.modules[dialog.start.__module__].__file__ or "")
-    folder = module.parent
-    stem = module.stem.split("_")[0] if not (folder / f"{module.stem}.mmd").exists() else module.stem
-    return folder / f"{stem}.mmd"
+    beside = module.with_suffix(".mmd")
+    return beside if beside.exists() or module.parent.name == "dialogs" else module.parent / f"{module.parent.name}.mmd"
 
 
 @pytest.mark.parametrize("dialog", [d for d in every_dialog() if len(d.steps) > 1], ids=lambda d: d.name)

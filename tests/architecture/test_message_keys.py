@@ -8,7 +8,7 @@ import pytest
 from core.applications import ApplicationStatus
 from core.complaints import ComplaintCategory
 from core.intents import INTENTS
-from dialogs.application_common import Step as ApplicationStep
+from dialogs.application.common import Step as ApplicationStep
 from dialogs.complaint import GUESS_ORDER
 from dialogs.fallback import SUGGESTIBLE
 from knowledge.schema import Category

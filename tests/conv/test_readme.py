@@ -24,7 +24,8 @@ def _prefix_as_run(command: str, path: str, tmp_path: Path) -> str:
     fake = bin_dir / "apt-get"
     fake.write_text("#!/bin/sh\necho apt-get \"$@\"\n")
     fake.chmod(0o755)
-    first = command.split("&&", 1)[0].strip()
+    # the package steps: everything before the virtual environment is made
+    first = command.split("&& python3 -m venv", 1)[0].strip()
     result = subprocess.run(["/bin/sh", "-c", first], capture_output=True, text=True,
                             env={"PATH": f"{bin_dir}:{path}"}, timeout=30)
     assert result.returncode == 0, result.stderr
@@ -39,7 +40,7 @@ def test_start_command_uses_sudo_when_it_is_installed(tmp_path: Path) -> None:
     sudo.write_text("#!/bin/sh\necho sudo \"$@\"\n")
     sudo.chmod(0o755)
     assert _prefix_as_run(command, f"{sudo_dir}:/usr/bin:/bin", tmp_path) == \
-        "sudo apt-get install -y python3-venv"
+        "sudo apt-get update\nsudo apt-get install -y python3-venv"
 
 
 def test_start_command_works_with_no_sudo_anywhere(tmp_path: Path) -> None:
@@ -47,4 +48,4 @@ def test_start_command_works_with_no_sudo_anywhere(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     # only the stand-in apt-get and a shell's builtins: no sudo on the PATH
-    assert _prefix_as_run(_start_command(), str(empty), tmp_path) == "apt-get install -y python3-venv"
+    assert _prefix_as_run(_start_command(), str(empty), tmp_path) == "apt-get update\napt-get install -y python3-venv"

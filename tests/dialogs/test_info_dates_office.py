@@ -153,3 +153,28 @@ def test_location_with_coordinates_is_a_location_message(services: Services) -> 
     assert reply.address == snapshot.office.address
     [card] = location_replies(dataclasses.replace(ctx, knowledge=snapshot))
     assert isinstance(card, Card)
+
+
+# --- a day named in the question: yes or no first, today's state beside it ------------------------
+
+
+async def test_a_named_day_gets_yes_or_no_in_a_short_answer(sim: Simulator, services: Services) -> None:
+    services.clock = lambda: bangkok(2026, 11, 26, 10)  # Thursday
+    saturday = await sim.text("วันเสาร์เปิดมั้ย")
+    first = saturday.text.split("\n")[0]
+    assert first.startswith("ไม่เปิดค่ะ") and "วันเสาร์ที่ 28 พฤศจิกายน 2569" in first
+    assert "ตอนนี้เปิดทำการอยู่ค่ะ" in saturday.text  # today's hours beside the answer
+    assert len(saturday.text) <= 300 and "หมู่ 5" not in saturday.text  # not the whole office card
+    friday = await sim.text("พรุ่งนี้เปิดไหมคะ")
+    assert friday.text.startswith("เปิดค่ะ พรุ่งนี้ (วันศุกร์ที่ 27 พฤศจิกายน 2569)") and "08:30–16:30" in friday.text
+    monday = await sim.text("วันจันทร์เปิดกี่โมง")
+    assert monday.text.startswith("เปิดค่ะ วันจันทร์ที่ 30 พฤศจิกายน 2569")
+    card = await sim.choose("เวลาทำการ")  # the full card is one tap away
+    assert "หมู่ 5 ตำบลท่าจะหลุง" in card.text
+
+
+async def test_a_named_day_that_is_a_holiday_names_the_holiday(sim: Simulator, services: Services) -> None:
+    services.clock = lambda: bangkok(2026, 12, 8, 10)  # Tuesday; Thursday 10 December is Constitution Day
+    screen = await sim.text("วันพฤหัสเปิดไหม")
+    assert screen.text.startswith("ไม่เปิดค่ะ วันพฤหัสบดีที่ 10 ธันวาคม 2569 เป็นวันหยุดราชการ (วันรัฐธรรมนูญ)")
+    assert "วันทำการปกติเปิด 08:30–16:30 น." in screen.text and len(screen.text) <= 300

@@ -78,9 +78,9 @@ async def test_two_misses_in_a_row_offer_a_person(sim: Simulator, services: Serv
     assert "ยังไม่เข้าใจคำถามนี้" in first.text
     second = await sim.text("ทีมไหนชนะบอลเมื่อคืน")
     assert "ให้เจ้าหน้าที่ช่วยตอบในแชตนี้ไหมคะ" in second.text and "0-4475-6171" in second.text
-    assert sim.last.actions[0].data == "a=handoff"
+    assert sim.last.actions[0].data == "a=handoff&r=misses"
     person = await sim.choose("คุยกับเจ้าหน้าที่")
-    assert "ได้แจ้งเจ้าหน้าที่" in person.text
+    assert "เจ้าหน้าที่จะตอบในแชตนี้" in person.text
 
 
 async def test_an_understood_turn_resets_the_misses(sim: Simulator, services: Services) -> None:

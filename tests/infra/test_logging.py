@@ -57,7 +57,7 @@ async def test_a_turn_logs_with_the_webhook_event_id_and_never_the_message_text(
     json_log: io.StringIO, client: httpx.AsyncClient, app: FastAPI, fake_line: FakeLineServer, user_id: str
 ) -> None:
     logging.getLogger().setLevel(logging.DEBUG)
-    fake_line.fail_next("/v2/bot/message/reply", Fault(500))  # the client logs a warning inside the turn
+    fake_line.fail_next("/v2/bot/message/reply", Fault(429))  # the client logs a retry inside the turn
     question = "ภาษีป้ายต้องใช้เอกสารอะไรบ้างคะ เลขบัตร " + NATIONAL_ID
     event = text_event(user_id, question, reply_token="tok-log")
     raw = body(event)

@@ -8,11 +8,11 @@ import pytest
 
 from bot.nlu import NluPipeline
 from bot.nlu.data import TrainingData, load_training_data
+from bot.nlu.evalsets import BLIND, DEV_SPLIT, HELDOUT, shared_dev_path
 
 REPO = Path(__file__).resolve().parents[2]
-HELDOUT = REPO / "bench" / "data" / "nlu_heldout.tsv"
-BLIND = Path(__file__).parent / "data" / "blind.tsv"
-DEV = Path(__file__).resolve().parents[2].parent / "shared" / "nlu" / "dev.tsv"  # shared/ sits beside the repo
+DEV = shared_dev_path()  # shared/nlu/dev.tsv beside the repo (further up from a worktree)
+__all__ = ["BLIND", "DEV", "DEV_SPLIT", "HELDOUT", "NATIONAL", "REPO"]
 NATIONAL = REPO / "knowledge" / "national"
 
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from bot.nlu import NluPipeline
-from bot.nlu.cli import evaluate, stream
-from tests.nlu.conftest import HELDOUT, REPO
+from bot.nlu.cli import stream
+from tests.nlu.conftest import REPO
 
 
 class _Interleaved(io.StringIO):
@@ -48,20 +48,6 @@ def test_stream_answers_line_by_line(pipeline: NluPipeline) -> None:
     assert {"text", "intent", "service", "confidence", "entities", "alternatives", "faq_id"} <= set(
         answers[2]
     )
-
-
-def test_eval_report(pipeline: NluPipeline) -> None:
-    out = io.StringIO()
-    assert evaluate(pipeline, HELDOUT, out) == 0
-    report = out.getvalue()
-    for heading in (
-        "intent accuracy:",
-        "service accuracy:",
-        "unknown detection: precision",
-        "confusion",
-        "errors (",
-    ):
-        assert heading in report
 
 
 def test_command_line_streams(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlmodel import select
 
 from bot.config import REPO_ROOT, Settings
@@ -98,7 +99,7 @@ async def test_bad_account_requests_are_refused_with_a_reason(services: Services
         await services.accounts.issue_token("ghost")
 
 
-async def test_the_api_wants_a_valid_bearer_token_and_the_right_role(client: httpx.AsyncClient,
+async def test_the_api_wants_a_valid_bearer_token_and_the_right_role(client: httpx.AsyncClient, app: FastAPI,
                                                                       staff: Staff) -> None:
     assert (await client.get("/api/v1/me")).status_code == 401
     assert (await client.get("/api/v1/me", headers={"Authorization": "Basic abc"})).status_code == 401
@@ -108,7 +109,8 @@ async def test_the_api_wants_a_valid_bearer_token_and_the_right_role(client: htt
     assert (await client.get("/api/v1/officers", headers=staff.officer)).status_code == 403
     listed = await client.get("/api/v1/officers", headers=staff.admin)
     assert listed.status_code == 200 and {o["username"] for o in listed.json()} == {"somchai", "head"}
-    schema = (await client.get("/openapi.json")).json()
+    assert (await client.get("/openapi.json")).status_code == 401  # officers only (issue 15)
+    schema = (await client.get("/openapi.json", headers=staff.officer)).json()
     assert "/api/v1/me" in schema["paths"]
     assert any(s.get("type") == "http" and s.get("scheme") == "bearer"
                for s in schema["components"]["securitySchemes"].values())

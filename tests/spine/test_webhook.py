@@ -190,7 +190,7 @@ async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"ready": True, "store": "ok", "database": "ok"}
+    assert ready.json() == {"ready": True, "store": "ok", "database": "ok", "queue": "ok"}
 
 
 async def test_without_a_channel_secret_every_call_is_refused_with_400(

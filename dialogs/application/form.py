@@ -17,11 +17,11 @@ from bot.runtime.replies import Choice, Reply, Text, postback_choice
 from bot.transport.events import EventKind
 from bot.validators import Parsed, format_number, parse_free_text, parse_number, parse_thai_date
 from core.thai_dates import thai_date
-from dialogs.application_common import (
+from dialogs.application.common import (
+    AskFn,
     Data,
     Step,
     advance,
-    asks,
     current_app,
     goto,
     keep_choice,
@@ -66,7 +66,6 @@ def shown_value(ctx: TurnContext, form_field: FormField, value: Any) -> str:
 # --- form fields -------------------------------------------------------------------------------
 
 
-@asks(Step.field)
 async def ask_field(ctx: TurnContext, data: Data) -> list[Reply]:
     service, app = service_of(ctx, data), await current_app(ctx, data)
     assert service is not None and app is not None
@@ -191,7 +190,6 @@ async def on_field(ctx: TurnContext, data: Data) -> Transition | None:
 # --- condition questions (which documents this applicant needs) -------------------------------
 
 
-@asks(Step.condition)
 async def ask_condition(ctx: TurnContext, data: Data) -> list[Reply]:
     service, app = service_of(ctx, data), await current_app(ctx, data)
     assert service is not None and app is not None and data.condition_id is not None
@@ -218,3 +216,4 @@ async def on_condition(ctx: TurnContext, data: Data) -> Transition | None:
 
 
 HANDLERS = {Step.field: on_field, Step.condition: on_condition}
+QUESTIONS: dict[Step, AskFn] = {Step.field: ask_field, Step.condition: ask_condition}

@@ -1,15 +1,17 @@
 """What the application dialog's modules share: steps, data, the question of each step, the order.
 
-The application flow is split over several modules (application, application_identity,
-application_form, application_docs, application_review); each registers the question of
-its steps with `@asks(Step.x)`. `goto` persists the position in the database on every
-move (the draft resumes after a restart) and asks the step's question; `advance` knows
-the order of the sections. See dialogs/application.mmd for the state diagram.
+The flow is split over the modules of this package (flow, identity, form, documents, review);
+each lists the question of its steps in a `QUESTIONS` table and its handlers in `HANDLERS`, and
+flow.py joins them into the dialog. `goto` persists the position in the database on every
+move (the draft resumes after a restart) and returns an `AskNext`: the dialog then adds the
+step's question (`flow.with_question`). `advance` knows the order of the sections. See
+application.mmd beside this file for the state diagram.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -17,11 +19,19 @@ from pydantic import BaseModel, Field
 from bot.runtime.context import TurnContext
 from bot.runtime.postback import postback
 from bot.runtime.replies import Choice, Reply, Text, postback_choice
-from core.applications import document_key
+from bot.validators import (
+    format_mobile,
+    format_national_id,
+    parse_address,
+    parse_full_name,
+    parse_mobile,
+    parse_national_id,
+)
+from core.applications import Applicant, document_key
 from core.ports import ApplicationRecord, Applications
 from core.words import yes_or_no
 from dialogs.answers import plain
-from dialogs.base import Transition
+from dialogs.base import Form, Slot, Transition
 from knowledge.schema import Document, Service
 
 DIALOG_NAME = "application"
@@ -46,7 +56,23 @@ class Step(StrEnum):
     otp = "otp"
 
 
-IDENTITY_STEPS = (Step.name, Step.national_id, Step.phone, Step.address)
+
+
+def _has(attribute: str) -> Callable[[Applicant], bool]:
+    return lambda who: bool(getattr(who, attribute))
+
+
+# the applicant, slot by slot; `attribute` is a field of Applicant and a keyword of
+# Applications.set_applicant (core/ports.py)
+IDENTITY: Form[Applicant] = Form((
+    Slot(Step.name, _has("full_name"), "application.ask.name", parse_full_name, "full_name"),
+    Slot(Step.national_id, _has("national_id"), "application.ask.national_id", parse_national_id, "national_id",
+         format_national_id, "application.ack.national_id"),
+    Slot(Step.phone, _has("phone"), "application.ask.phone", parse_mobile, "phone", format_mobile,
+         "application.ack.phone"),
+    Slot(Step.address, _has("address"), "application.ask.address", parse_address, "address"),
+))
+IDENTITY_STEPS = tuple(Step(step) for step in IDENTITY.steps)
 # steps saved on the draft, to resume at (choosing the service or a draft, and consent, come before it)
 SAVED_STEPS = frozenset({Step.confirm_identity, *IDENTITY_STEPS, Step.field, Step.condition, Step.document,
                          Step.review, Step.otp})
@@ -64,16 +90,12 @@ class Data(BaseModel):
     offered: list[str] = Field(default_factory=list)  # services offered by choose_service
 
 
-AskFn = Callable[[TurnContext, Data], Awaitable[list[Reply]]]
-ASK: dict[Step, AskFn] = {}
+AskFn = Callable[[TurnContext, Data], Awaitable[list[Reply]]]  # a step's question, from the data
 
 
-def asks(step: Step) -> Callable[[AskFn], AskFn]:
-    def register(fn: AskFn) -> AskFn:
-        ASK[step] = fn
-        return fn
-
-    return register
+@dataclass
+class AskNext(Transition):
+    """A move to `next` whose question is still to be asked: the dialog adds it (flow.with_question)."""
 
 
 # --- services of a turn ----------------------------------------------------------------------
@@ -181,11 +203,10 @@ def merge(before: list[Reply], after: list[Reply]) -> list[Reply]:
 
 
 async def goto(ctx: TurnContext, data: Data, step: Step, before: list[Reply] | None = None) -> Transition:
-    """Save the position (database and session) and ask the question of `step`."""
+    """Save the position (database and session) and move to `step`; its question follows (AskNext)."""
     if data.application_id is not None and step in SAVED_STEPS:
         await repo(ctx).save_progress(data.application_id, step.value, data.model_dump(mode="json"))
-    question = await ASK[step](ctx, data)
-    return Transition(merge(list(before or []), question), next=step.value, data=data)
+    return AskNext(list(before or []), next=step.value, data=data)
 
 
 async def stay(ctx: TurnContext, data: Data, step: Step, replies: list[Reply]) -> Transition:
@@ -232,8 +253,8 @@ async def advance(ctx: TurnContext, data: Data, done: Step, before: list[Reply] 
     if done is Step.consent:
         saved = await repo(ctx).saved_identity(app.line_user_id)
         return await goto(ctx, data, Step.confirm_identity if saved else Step.name, before)
-    if done in IDENTITY_STEPS[:-1]:
-        return await goto(ctx, data, IDENTITY_STEPS[IDENTITY_STEPS.index(done) + 1], before)
+    if done in IDENTITY_STEPS and (following := IDENTITY.after(done)) is not None:
+        return await goto(ctx, data, Step(following.step), before)
     if done in {Step.address, Step.confirm_identity}:
         await repo(ctx).remember_identity(app)
         if data.editing:

@@ -1,10 +1,10 @@
 """Apply in the chat: which service, PDPA notice and consent, then the sections in
-application_identity, application_form, application_docs and application_review.
+identity.py, form.py, documents.py and review.py of this package.
 
 Entry: the NLU intent `apply`, the postback `a=apply&s=<service>` (menu, service cards),
 "ทำต่อ" or `a=app_resume&id=<n>` (resume a draft), `a=app_new&s=<service>` (start again).
 Every step is saved in the database (integrations/storage/repos_applications.py), so a
-draft resumes where it stopped even after a restart. State diagram: dialogs/application.mmd.
+draft resumes where it stopped even after a restart. State diagram: application.mmd beside this file.
 """
 
 from __future__ import annotations
@@ -19,16 +19,18 @@ from core.applications import ApplicationStatus
 from core.deadlines import Window, next_window
 from core.ports import ApplicationRecord
 from core.thai_dates import thai_date
-from dialogs import application_docs, application_form, application_identity, application_review
-from dialogs.application_common import (
+from dialogs.application import documents, form, identity, review
+from dialogs.application.common import (
     DIALOG_NAME,
     SAVED_STEPS,
+    AskFn,
+    AskNext,
     Data,
     Step,
     advance,
-    asks,
     goto,
     is_resume_words,
+    merge,
     plain,
     repo,
     service_of,
@@ -55,7 +57,6 @@ async def private_chat_only(ctx: TurnContext) -> Transition | None:
 # --- which service -----------------------------------------------------------------------------
 
 
-@asks(Step.choose_service)
 async def ask_choose_service(ctx: TurnContext, data: Data) -> list[Reply]:
     services = ctx.knowledge.services
     if data.offered:
@@ -167,7 +168,6 @@ async def resume(ctx: TurnContext, app: ApplicationRecord | None) -> Transition:
     return await goto(ctx, data, step, [intro])
 
 
-@asks(Step.resume_or_new)
 async def ask_resume_or_new(ctx: TurnContext, data: Data) -> list[Reply]:
     service = service_of(ctx, data)
     draft = ctx.notes.draft
@@ -194,7 +194,6 @@ async def on_resume_or_new(ctx: TurnContext, data: Data) -> Transition | None:
 # --- PDPA notice and consent -------------------------------------------------------------------
 
 
-@asks(Step.consent)
 async def ask_consent(ctx: TurnContext, data: Data) -> list[Reply]:
     service = service_of(ctx, data)
     assert service is not None
@@ -267,26 +266,61 @@ async def fallback(ctx: TurnContext, data: Data) -> Transition | None:
     return await goto(ctx, data, Step(step), [Text(text=ctx.msg("application.fallback"))])
 
 
+QUESTIONS: dict[Step, AskFn] = {
+    Step.choose_service: ask_choose_service,
+    Step.resume_or_new: ask_resume_or_new,
+    Step.consent: ask_consent,
+    **identity.QUESTIONS,
+    **form.QUESTIONS,
+    **documents.QUESTIONS,
+    **review.QUESTIONS,
+}
+
+
+async def with_question(ctx: TurnContext, transition: Transition | None) -> Transition | None:
+    """A move to a step (AskNext) gets that step's question after what the handler said."""
+    if not isinstance(transition, AskNext) or transition.next is None:
+        return transition
+    data = transition.data
+    assert isinstance(data, Data)
+    question = await QUESTIONS[Step(transition.next)](ctx, data)
+    return Transition(merge(transition.replies, question), next=transition.next, data=data,
+                      handoff=transition.handoff)
+
+
+def asking(handler: StepHandler) -> StepHandler:
+    async def run(ctx: TurnContext, data: Data) -> Transition | None:
+        return await with_question(ctx, await handler(ctx, data))
+
+    return run
+
+
+async def begin_flow(ctx: TurnContext, data: Data) -> Transition:
+    transition = await with_question(ctx, await start(ctx, data))
+    assert transition is not None
+    return transition
+
+
 STEPS: dict[str, StepHandler] = {
-    step.value: guarded(handler)
+    step.value: asking(guarded(handler))
     for step, handler in {
         Step.choose_service: on_choose_service,
         Step.resume_or_new: on_resume_or_new,
         Step.consent: on_consent,
-        **application_identity.HANDLERS,
-        **application_form.HANDLERS,
-        **application_docs.HANDLERS,
-        **application_review.HANDLERS,
+        **identity.HANDLERS,
+        **form.HANDLERS,
+        **documents.HANDLERS,
+        **review.HANDLERS,
     }.items()
 }
 
 DIALOG: Dialog[Data] = Dialog(
     name=DIALOG_NAME,
     data_type=Data,
-    start=start,
+    start=begin_flow,
     steps=STEPS,
     intents=frozenset({"apply"}),
     postbacks=frozenset({"apply", "app_resume", "app_new"}),
     matcher=is_resume_words,
-    fallback=fallback,
+    fallback=asking(fallback),
 )

@@ -12,11 +12,11 @@ from bot.runtime.replies import Choice, Reply, Text, postback_choice
 from bot.transport.events import MEDIA_KINDS
 from core.applications import DocumentStatus, document_key
 from core.media import MediaRejected
-from dialogs.application_common import (
+from dialogs.application.common import (
+    AskFn,
     Data,
     Step,
     advance,
-    asks,
     checklist,
     current_app,
     goto,
@@ -32,7 +32,6 @@ from dialogs.base import Transition
 LATER_WORDS = frozenset({"ส่งภายหลัง", "ภายหลัง", "ส่งทีหลัง", "ทีหลัง", "ไว้ก่อน", "later"})
 
 
-@asks(Step.document)
 async def ask_document(ctx: TurnContext, data: Data) -> list[Reply]:
     service, app = service_of(ctx, data), await current_app(ctx, data)
     assert service is not None and app is not None and app.id is not None
@@ -92,3 +91,4 @@ async def on_document(ctx: TurnContext, data: Data) -> Transition | None:
 
 
 HANDLERS = {Step.document: on_document}
+QUESTIONS: dict[Step, AskFn] = {Step.document: ask_document}

@@ -7,8 +7,7 @@ question again, and every answer already given stays saved. Values are shown bac
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 
 from bot.runtime.context import TurnContext
 from bot.runtime.replies import Reply, Text, postback_choice
@@ -16,17 +15,14 @@ from bot.validators import (
     Parsed,
     format_mobile,
     format_national_id,
-    parse_address,
-    parse_full_name,
-    parse_mobile,
-    parse_national_id,
 )
 from core.applications import Applicant
-from dialogs.application_common import (
+from dialogs.application.common import (
+    IDENTITY,
+    AskFn,
     Data,
     Step,
     advance,
-    asks,
     current_app,
     goto,
     other_question,
@@ -36,26 +32,6 @@ from dialogs.application_common import (
     yes_no,
 )
 from dialogs.base import Transition
-
-
-@dataclass(frozen=True)
-class IdentityItem:
-    step: Step
-    ask_key: str
-    parse: Callable[[str], Parsed[str]]
-    attribute: str  # field of Applicant and keyword of Applications.set_applicant (core/ports.py)
-    shown: Callable[[str], str] = str  # how the value is shown back
-    ack_key: str | None = None  # acknowledgement that repeats the value, formatted
-
-
-ITEMS: dict[Step, IdentityItem] = {
-    Step.name: IdentityItem(Step.name, "application.ask.name", parse_full_name, "full_name"),
-    Step.national_id: IdentityItem(Step.national_id, "application.ask.national_id", parse_national_id,
-                                   "national_id", format_national_id, "application.ack.national_id"),
-    Step.phone: IdentityItem(Step.phone, "application.ask.phone", parse_mobile, "phone", format_mobile,
-                             "application.ack.phone"),
-    Step.address: IdentityItem(Step.address, "application.ask.address", parse_address, "address"),
-}
 
 
 def identity_lines(ctx: TurnContext, who: Applicant) -> dict[str, str]:
@@ -70,7 +46,6 @@ def identity_lines(ctx: TurnContext, who: Applicant) -> dict[str, str]:
 # --- reuse the saved identity ----------------------------------------------------------------
 
 
-@asks(Step.confirm_identity)
 async def ask_confirm_identity(ctx: TurnContext, data: Data) -> list[Reply]:
     saved = await repo(ctx).saved_identity(ctx.event.user_id or "")
     if saved is None:  # pragma: no cover - advance() only comes here with a saved identity
@@ -103,34 +78,15 @@ async def on_confirm_identity(ctx: TurnContext, data: Data) -> Transition | None
 
 
 async def ask_item(ctx: TurnContext, data: Data, step: Step) -> list[Reply]:
-    item = ITEMS[step]
+    item = IDENTITY[step]
     app = await current_app(ctx, data)
     value = getattr(repo(ctx).applicant(app), item.attribute) if app else None
-    return [question(ctx, item.ask_key, current=item.shown(value) if value else None, keep_key=step.value)]
-
-
-@asks(Step.name)
-async def ask_name(ctx: TurnContext, data: Data) -> list[Reply]:
-    return await ask_item(ctx, data, Step.name)
-
-
-@asks(Step.national_id)
-async def ask_national_id(ctx: TurnContext, data: Data) -> list[Reply]:
-    return await ask_item(ctx, data, Step.national_id)
-
-
-@asks(Step.phone)
-async def ask_phone(ctx: TurnContext, data: Data) -> list[Reply]:
-    return await ask_item(ctx, data, Step.phone)
-
-
-@asks(Step.address)
-async def ask_address(ctx: TurnContext, data: Data) -> list[Reply]:
-    return await ask_item(ctx, data, Step.address)
+    return [question(ctx, item.question_key or "", current=item.shown(value) if value else None,
+                     keep_key=step.value)]
 
 
 async def on_item(ctx: TurnContext, data: Data, step: Step) -> Transition | None:
-    item = ITEMS[step]
+    item = IDENTITY[step]
     app = await current_app(ctx, data)
     if app is None:
         return None
@@ -139,7 +95,8 @@ async def on_item(ctx: TurnContext, data: Data, step: Step) -> Transition | None
         return await advance(ctx, data, step)
     if not ctx.text:
         return None
-    parsed = item.parse(ctx.text)
+    assert item.parse is not None
+    parsed: Parsed[str] = item.parse(ctx.text)
     if not parsed.ok or parsed.value is None:
         if other_question(ctx):
             return None  # "ค่าธรรมเนียมเท่าไร" typed here: let the fees answer it, then ask again
@@ -152,26 +109,15 @@ async def on_item(ctx: TurnContext, data: Data, step: Step) -> Transition | None
     return await advance(ctx, data, step, before)
 
 
-async def on_name(ctx: TurnContext, data: Data) -> Transition | None:
-    return await on_item(ctx, data, Step.name)
+def _asking(step: Step) -> AskFn:
+    return lambda ctx, data: ask_item(ctx, data, step)
 
 
-async def on_national_id(ctx: TurnContext, data: Data) -> Transition | None:
-    return await on_item(ctx, data, Step.national_id)
+def _answering(step: Step) -> Callable[[TurnContext, Data], Awaitable[Transition | None]]:
+    return lambda ctx, data: on_item(ctx, data, step)
 
 
-async def on_phone(ctx: TurnContext, data: Data) -> Transition | None:
-    return await on_item(ctx, data, Step.phone)
-
-
-async def on_address(ctx: TurnContext, data: Data) -> Transition | None:
-    return await on_item(ctx, data, Step.address)
-
-
-HANDLERS = {
-    Step.confirm_identity: on_confirm_identity,
-    Step.name: on_name,
-    Step.national_id: on_national_id,
-    Step.phone: on_phone,
-    Step.address: on_address,
-}
+HANDLERS = {Step.confirm_identity: on_confirm_identity,
+            **{Step(slot.step): _answering(Step(slot.step)) for slot in IDENTITY.slots}}
+QUESTIONS: dict[Step, AskFn] = {Step.confirm_identity: ask_confirm_identity,
+                                **{Step(slot.step): _asking(Step(slot.step)) for slot in IDENTITY.slots}}

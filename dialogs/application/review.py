@@ -19,11 +19,11 @@ from core.masking import mask_mobile
 from core.otp import SendStatus, VerifyStatus, normalise_code
 from core.ports import ApplicationRecord
 from core.thai_dates import buddhist_year, thai_date, thai_datetime
-from dialogs.application_common import (
+from dialogs.application.common import (
+    AskFn,
     Data,
     Step,
     advance,
-    asks,
     checklist,
     current_app,
     goto,
@@ -34,7 +34,7 @@ from dialogs.application_common import (
     service_of,
     stay,
 )
-from dialogs.application_form import shown_value
+from dialogs.application.form import shown_value
 from dialogs.base import Transition
 from dialogs.menu import menu_choices
 from knowledge.schema import Service
@@ -65,7 +65,6 @@ async def missing_documents(ctx: TurnContext, service: Service, app: Application
 # --- the review card ---------------------------------------------------------------------------
 
 
-@asks(Step.review)
 async def ask_review(ctx: TurnContext, data: Data) -> list[Reply]:
     service, app = service_of(ctx, data), await current_app(ctx, data)
     assert service is not None and app is not None
@@ -151,7 +150,6 @@ def retry_choices(ctx: TurnContext) -> list[Choice]:
             _choice(ctx, "application.choice.save", "app_save")]
 
 
-@asks(Step.otp)
 async def ask_otp(ctx: TurnContext, data: Data) -> list[Reply]:
     return [Text(text=ctx.msg("application.otp.ask"), choices=otp_choices(ctx))]
 
@@ -181,6 +179,7 @@ async def send_code(ctx: TurnContext, data: Data, app: ApplicationRecord) -> Tra
     key = {
         SendStatus.rate_limited: "application.otp.rate_limited",
         SendStatus.locked: "application.otp.locked",
+        SendStatus.blocked: "otp.blocked",
     }.get(result.status, "application.otp.gateway_failed")
     text = ctx.msg(key, time=_clock_time(ctx, result.until))
     return await stay(ctx, data, Step.review, [Text(text=text, choices=retry_choices(ctx))])
@@ -211,8 +210,9 @@ async def on_otp(ctx: TurnContext, data: Data) -> Transition | None:
     if result.status is VerifyStatus.wrong:
         text = ctx.msg("application.otp.wrong", remaining=result.remaining)
         return await stay(ctx, data, Step.otp, [Text(text=text, choices=otp_choices(ctx))])
-    if result.status is VerifyStatus.locked:
-        text = ctx.msg("application.otp.locked", time=_clock_time(ctx, result.until))
+    if result.status in {VerifyStatus.locked, VerifyStatus.blocked}:
+        key = "application.otp.locked" if result.status is VerifyStatus.locked else "otp.blocked"
+        text = ctx.msg(key, time=_clock_time(ctx, result.until))
         return await stay(ctx, data, Step.review, [Text(text=text, choices=retry_choices(ctx))])
     return await stay(ctx, data, Step.otp, [Text(text=ctx.msg("application.otp.expired"), choices=otp_choices(ctx))])
 
@@ -240,3 +240,4 @@ async def finish(ctx: TurnContext, data: Data, app: ApplicationRecord) -> Transi
 
 
 HANDLERS = {Step.review: on_review, Step.otp: on_otp}
+QUESTIONS: dict[Step, AskFn] = {Step.review: ask_review, Step.otp: ask_otp}
