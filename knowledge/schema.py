@@ -204,6 +204,22 @@ class Service(Strict):
         return aliases
 
     @model_validator(mode="after")
+    def _skip_rules_name_earlier_fields(self) -> Service:
+        """ask_if and from_field must name a field asked before (a typo would silently skip or ask)."""
+        fields = {f.id: f for f in self.form_fields}
+        for index, form_field in enumerate(self.form_fields):
+            earlier = {f.id for f in self.form_fields[:index]}
+            for ref in form_field.ask_if:
+                if ref not in earlier:
+                    raise ValueError(f"field '{form_field.id}': ask_if names '{ref}', not an earlier field / "
+                                     f"ช่อง '{form_field.id}' อ้างถึง '{ref}' ซึ่งไม่ใช่ช่องก่อนหน้า")
+        for cond in self.conditions:
+            if cond.from_field is not None and cond.from_field not in fields:
+                raise ValueError(f"condition '{cond.id}': from_field '{cond.from_field}' is not a form field / "
+                                 f"เงื่อนไข '{cond.id}' อ้างถึงช่อง '{cond.from_field}' ที่ไม่มีในแบบฟอร์ม")
+        return self
+
+    @model_validator(mode="after")
     def _documents_use_known_conditions(self) -> Service:
         known = {c.id for c in self.conditions}
         for doc in self.documents:
