@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -63,6 +64,15 @@ class Condition(Strict):
     label: str  # the manual's wording, e.g. "กรณีนิติบุคคล"
     question: str  # asked to the citizen, e.g. "ผู้ยื่นเป็นนิติบุคคลใช่ไหมคะ"
     label_no: str | None = None  # wording of the opposite case, e.g. "กรณีบุคคลธรรมดา"
+    # Answered by an earlier form field instead of asked: yes when that field's answer is in `yes_when`.
+    from_field: str | None = None
+    yes_when: list[str] = []
+
+    def implied(self, form_answers: Mapping[str, Any]) -> bool | None:
+        """The answer the form already gave (None: not implied, ask the question)."""
+        if self.from_field is None or self.from_field not in form_answers:
+            return None
+        return form_answers[self.from_field] in self.yes_when
 
 
 class Document(Strict):
@@ -142,6 +152,11 @@ class FormField(Strict):
     required: bool = True
     unit: str | None = None  # shown after numbers, e.g. "ตารางเมตร"
     help: str | None = None
+    # Asked only when every named earlier field's answer is one of the listed values (else skipped).
+    ask_if: dict[str, list[str]] = {}
+
+    def applies(self, form_answers: Mapping[str, Any]) -> bool:
+        return all(form_answers.get(field) in accepted for field, accepted in self.ask_if.items())
 
     @model_validator(mode="after")
     def _choices_for_choice(self) -> FormField:
@@ -187,6 +202,22 @@ class Service(Strict):
         if any(not a.strip() for a in aliases):
             raise ValueError("empty alias / มีชื่อเรียกที่ว่างเปล่า")
         return aliases
+
+    @model_validator(mode="after")
+    def _skip_rules_name_earlier_fields(self) -> Service:
+        """ask_if and from_field must name a field asked before (a typo would silently skip or ask)."""
+        fields = {f.id: f for f in self.form_fields}
+        for index, form_field in enumerate(self.form_fields):
+            earlier = {f.id for f in self.form_fields[:index]}
+            for ref in form_field.ask_if:
+                if ref not in earlier:
+                    raise ValueError(f"field '{form_field.id}': ask_if names '{ref}', not an earlier field / "
+                                     f"ช่อง '{form_field.id}' อ้างถึง '{ref}' ซึ่งไม่ใช่ช่องก่อนหน้า")
+        for cond in self.conditions:
+            if cond.from_field is not None and cond.from_field not in fields:
+                raise ValueError(f"condition '{cond.id}': from_field '{cond.from_field}' is not a form field / "
+                                 f"เงื่อนไข '{cond.id}' อ้างถึงช่อง '{cond.from_field}' ที่ไม่มีในแบบฟอร์ม")
+        return self
 
     @model_validator(mode="after")
     def _documents_use_known_conditions(self) -> Service:

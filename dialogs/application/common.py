@@ -218,7 +218,11 @@ async def stay(ctx: TurnContext, data: Data, step: Step, replies: list[Reply]) -
 
 async def first_condition(ctx: TurnContext, data: Data, app: ApplicationRecord, service: Service) -> str | None:
     """The next condition question to ask (edit mode: every one in turn; else the unanswered)."""
-    ids = [c.id for c in service.conditions]
+    implied = {c.id: answer for c in service.conditions
+               if (answer := c.implied(app.form_answers)) is not None and app.condition_answers.get(c.id) != answer}
+    if implied:  # the form already answered it (e.g. payment method): never asked again
+        await repo(ctx).set_condition_answers(app, implied)
+    ids = [c.id for c in service.conditions if c.implied(app.form_answers) is None]
     if data.editing:
         start = ids.index(data.condition_id) + 1 if data.condition_id in ids else 0
         return ids[start] if start < len(ids) else None
@@ -263,6 +267,11 @@ async def advance(ctx: TurnContext, data: Data, done: Step, before: list[Reply] 
         done = Step.field
     if done is Step.field:
         data.field_index += 1
+        while (data.field_index < len(service.form_fields)
+               and not (moot := service.form_fields[data.field_index]).applies(app.form_answers)):
+            if app.form_answers.get(moot.id) is not None:  # answered before an edit made it moot
+                await repo(ctx).set_form_answer(app, moot.id, None)
+            data.field_index += 1  # its ask_if rule says an earlier answer made it moot
         if data.field_index < len(service.form_fields):
             return await goto(ctx, data, Step.field, before)
         if data.editing:

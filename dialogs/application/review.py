@@ -76,6 +76,8 @@ async def ask_review(ctx: TurnContext, data: Data) -> list[Reply]:
         (ctx.msg("application.review.address"), who.address or "-"),
     ]
     for form_field in service.form_fields:
+        if not form_field.applies(app.form_answers):
+            continue  # skipped by its ask_if rule: nothing to check
         answered = form_field.id in app.form_answers
         fields.append((form_field.label,
                        shown_value(ctx, form_field, app.form_answers[form_field.id]) if answered else "-"))

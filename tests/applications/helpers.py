@@ -147,16 +147,13 @@ async def identity(chat: Chat, name: str = "นายสมชาย ใจด�
 
 
 async def elderly_form(chat: Chat) -> Screen:
-    """Form fields (cash, no benefit) and the three condition questions (all no): 2 documents."""
+    """Form fields (cash, no benefit): the bank account and the three condition questions follow from
+    the payment method, so they are not asked; 2 documents."""
     screen = await chat.text("12 มีนาคม 2500")
     assert "ข้อ 2/4" in screen.text
-    await tap(chat, "1. รับเงินสดด้วยตนเ…")
-    screen = await tap(chat, "ข้าม")
-    assert "ข้อ 4/4" in screen.text
-    await tap(chat, "ไม่ใช่")  # other state benefit
-    await tap(chat, "ไม่ใช่")  # bank_transfer
-    await tap(chat, "ไม่ใช่")  # by_proxy
-    screen = await tap(chat, "ไม่ใช่")  # bank_transfer_to_proxy
+    screen = await tap(chat, "1. รับเงินสดด้วยตนเ…")
+    assert "ข้อ 4/4" in screen.text, screen.text  # no bank account for cash
+    screen = await tap(chat, "ไม่ใช่")  # other state benefit
     assert "เอกสาร 1/2" in screen.text, screen.text
     return screen
 

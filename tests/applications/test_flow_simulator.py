@@ -71,10 +71,10 @@ async def test_editing_the_form_from_the_review_walks_the_fields_with_their_answ
     first = await tap(sim, "แก้ไขรายละเอียด")
     assert "ข้อ 1/4" in first.text and "(ข้อมูลเดิม: 12 มีนาคม 2500)" in first.text
     await sim.text("1/1/2501")
-    await tap(sim, "ใช้ข้อมูลเดิม")
-    await tap(sim, "ใช้ข้อมูลเดิม")
+    await tap(sim, "ใช้ข้อมูลเดิม")  # payment method: cash, so the bank account is not walked
     review = await tap(sim, "ใช้ข้อมูลเดิม")
     assert "1 มกราคม 2501" in review.text and "รับเงินสดด้วยตนเอง" in review.text
+    assert "ธนาคารและเลขที่บัญชี" not in review.text
 
 
 async def test_an_unknown_service_is_asked_with_categories(sim: Simulator, clock: FakeClock) -> None:
@@ -154,29 +154,43 @@ async def test_cancel_then_resume_in_a_new_process_on_the_same_database(
     resumed = await again.text("ทำต่อ")
     assert "ต่อจากที่ค้างไว้" in resumed.text and "ข้อ 2/4" in resumed.text
     await tap(again, "1. รับเงินสดด้วยตนเ…")
-    await tap(again, "ข้าม")
-    for _ in range(4):
-        await tap(again, "ไม่ใช่")
+    await tap(again, "ไม่ใช่")  # other state benefit; no bank account, no condition question for cash
     await photo(again, fake_line)
     await photo(again, fake_line)
     assert "TJL-2569-000001" in await submit(again, fake_sms)
     await fresh.close()
 
 
-async def test_condition_answers_given_in_the_chat_before_are_not_asked_again(
-    sim: Simulator, services: Services, clock: FakeClock
+async def test_what_the_payment_method_answered_is_not_asked_again(
+    sim: Simulator, services: Services, fake_line: FakeLineServer, clock: FakeClock
 ) -> None:
     key = f"user:{sim.user_id}"
     session = await services.sessions.load(key)
-    session.answers.update({"bank_transfer": False, "by_proxy": False})
+    session.answers.update({"bank_transfer": False})  # said in the checklist, then changed mind in the form
     await services.sessions.save(key, session)
     await start_elderly(sim)
     await identity(sim)
     await sim.text("12 มีนาคม 2500")
-    await tap(sim, "1. รับเงินสดด้วยตนเ…")
-    await tap(sim, "ข้าม")
-    only = await tap(sim, "ไม่ใช่")
-    assert "บัญชีธนาคารของคนที่รับมอบอำนาจ" in only.text  # the one condition not answered yet
+    bank = await tap(sim, "3. โอนเข้าบัญชีเงิน…")
+    assert "ขอชื่อธนาคารและเลขที่บัญชี" in bank.text
+    benefit = await sim.text("ออมสิน 020-1-23456-7")
+    assert "บำนาญ" in benefit.text
+    docs = await tap(sim, "ไม่ใช่")
+    for asked_again in ("โอนเข้าบัญชีธนาคาร ใช่ไหม", "มอบอำนาจให้คนอื่น", "บัญชีธนาคารของคนที่รับมอบอำนาจ"):
+        assert asked_again not in docs.text
+    assert "เอกสาร 1/3" in docs.text, docs.text  # ID card, house registration, bank book
+    await photo(sim, fake_line)
+    await photo(sim, fake_line)
+    review = await photo(sim, fake_line)
+    assert "สมุดบัญชีเงินฝากธนาคาร" in review.text and "ผู้รับมอบอำนาจ" not in review.text.split("เอกสาร")[-1]
+
+
+async def test_cash_in_person_skips_the_bank_account_and_every_condition(sim: Simulator, clock: FakeClock) -> None:
+    await start_elderly(sim)
+    await identity(sim)
+    await sim.text("12 มีนาคม 2500")
+    benefit = await tap(sim, "1. รับเงินสดด้วยตนเ…")
+    assert "ข้อ 4/4" in benefit.text and "เลขที่บัญชี" not in benefit.text
     docs = await tap(sim, "ไม่ใช่")
     assert "เอกสาร 1/2" in docs.text
 

@@ -62,3 +62,12 @@ def test_a_syntax_error_is_the_only_thing_reported_for_what_it_hides(
     # no "required message missing" nor "unknown service signboard_tax" caused by the hidden files
     assert not any("ขาดข้อความ" in e or "ไม่มีบริการ" in e or "ไม่รู้จักบริการ" in e for e in errors), errors
     assert len(errors) == 2, errors
+
+
+def test_a_skip_rule_naming_a_misspelt_field_is_refused(capsys: pytest.CaptureFixture[str], office: Path) -> None:
+    service = office.parents[1] / "national" / "services" / "elderly_allowance.yaml"
+    text = service.read_text(encoding="utf-8")
+    service.write_text(text.replace("from_field: payment_method", "from_field: payment_metod", 1), encoding="utf-8")
+    code, lines = _check(capsys, office)
+    assert code != 0
+    assert any("payment_metod" in line for line in lines), lines

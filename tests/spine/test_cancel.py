@@ -7,6 +7,7 @@ from bot.tools.simulator import Simulator
 
 async def test_cancel_leaves_an_application_and_says_the_draft_is_kept(sim: Simulator) -> None:
     await sim.text("ขอยื่นเบี้ยยังชีพผู้สูงอายุ")
+    await sim.choose("ยอมรับ")  # consent given: from here the answers are kept as a draft
     session = await sim.processor.services.sessions.load(f"user:{sim.user_id}")
     assert session.dialog == "application"
     screen = await sim.text("ยกเลิก")
