@@ -25,7 +25,7 @@ from dialogs.answers import plain
 from dialogs.base import Dialog, Transition
 from dialogs.cards import understood
 from dialogs.menu import menu_choices
-from knowledge.schema import SignboardRates
+from knowledge.legal import SignboardRates
 
 NAME = "sign_calc"
 SERVICE_ID = "signboard_tax"

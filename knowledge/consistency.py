@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from knowledge.errors import KnowledgeError, SourceFile
-from knowledge.schema import Channel, Law, Office, Service
+from knowledge.legal import Law
+from knowledge.schema import Channel, Office, Service
 from knowledge.snapshot import KnowledgeSnapshot
 
 ROOT_CAUSE_CODES = frozenset({"yaml_syntax", "duplicate_key", "encoding", "not_mapping"})

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from knowledge.consistency import check_repealed, resolve_root_causes
 from knowledge.errors import KnowledgeError, KnowledgeLoadError, Loc, SourceFile
+from knowledge.legal import LawsFile, SignboardRates
 from knowledge.location import (  # noqa: F401 (where the knowledge lives; re-exported for callers)
     DEFAULT_KNOWLEDGE_DIR,
     ENV_VAR,
@@ -34,11 +35,9 @@ from knowledge.schema import (
     PLACEHOLDERS,
     Category,
     HolidayCalendar,
-    LawsFile,
     OfficeConfig,
     PortalHelp,
     Service,
-    SignboardRates,
 )
 from knowledge.snapshot import KnowledgeSnapshot
 from knowledge.validator import (

@@ -310,40 +310,6 @@ class Office(Strict):
     payment: OfficePayment | None = None  # Thai QR bill payment; None = fees are paid at the counter only
 
 
-class Law(Strict):
-    """laws.yaml: the status of an Act or regulation named in `legal_basis`."""
-
-    name: str
-    status: Literal["in_force", "repealed"] = "in_force"
-    replaced_by: str | None = None
-    since: dt.date | None = None  # repealed (or in force) from this date
-    source: str  # where the status comes from, for staff to check
-
-
-class LawsFile(Strict):
-    laws: list[Law] = []
-
-
-class SignRate(Strict):
-    """One row of the ministerial regulation's signboard tax table (baht per 500 cm²)."""
-
-    id: str = Field(pattern=ID_PATTERN)
-    label: str  # as shown to citizens
-    baht_per_unit: float = Field(gt=0)
-
-
-class SignboardRates(Strict):
-    """signboard_rates.yaml: the current signboard tax rates, with their source."""
-
-    regulation: str
-    act: str
-    source: str
-    confirmed: bool = False  # staff set true after checking against the Royal Gazette
-    unit_cm2: int = Field(default=500, gt=0)
-    minimum_baht: float = Field(default=200, ge=0)
-    rates: list[SignRate] = Field(min_length=1)
-
-
 class FaqEntry(Strict):
     id: str = Field(pattern=ID_PATTERN)
     questions: list[str] = Field(min_length=1)  # example phrasings, used by the NLU

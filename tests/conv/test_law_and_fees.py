@@ -12,8 +12,8 @@ import pytest
 
 from bot.tools.simulator import Simulator
 from core.signboard_tax import RateTable, SignboardInputError, chargeable_units, estimate
+from knowledge.legal import SignboardRates
 from knowledge.loader import try_load_knowledge
-from knowledge.schema import SignboardRates
 from knowledge.store import KnowledgeStore
 from tests.knowledge.conftest import KNOWLEDGE_ROOT
 
