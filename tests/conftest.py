@@ -27,6 +27,7 @@ from integrations.sms.fake import FakeSms
 from knowledge.store import KnowledgeStore
 from tests.factories import ACCESS_TOKEN, CHANNEL_SECRET
 from tests.postgres_server import PostgresCluster, start_cluster, why_unavailable
+from tests.servers import free_port
 
 _users = itertools.count(1)
 
@@ -137,12 +138,6 @@ def other_user() -> str:
     return f"U{next(_users):032x}"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     if url := os.environ.get("REDIS_TEST_URL"):
@@ -153,7 +148,7 @@ def redis_url() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail("redis-server is required in CI (.ci/run installs it)")
         pytest.skip("redis-server not installed")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.servers import free_port
 
 PG_BIN_CANDIDATES = [Path(f"/usr/lib/postgresql/{v}/bin") for v in (17, 16, 15, 14, 13)]
 
@@ -27,12 +28,6 @@ def _pg_bin() -> Path | None:
             return candidate
     found = shutil.which("initdb")
     return Path(found).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -136,7 +131,7 @@ def start_cluster() -> PostgresCluster:
     subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", user, "-A", "trust",
                     "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    port = _free_port()
+    port = free_port()
     # fsync off and a small footprint: a test cluster is thrown away, durability buys nothing here
     proc = subprocess.Popen(
         [*run_as, str(bin_dir / "postgres"), "-D", str(data), "-p", str(port), "-c", "listen_addresses=127.0.0.1",

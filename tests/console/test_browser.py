@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -31,6 +30,7 @@ from integrations.sms.fake import FakeSms
 from knowledge.store import KnowledgeStore
 from tests.applications.helpers import tap, to_review
 from tests.factories import ACCESS_TOKEN, CHANNEL_SECRET, body, signed_headers, text_event
+from tests.servers import free_port, wait_until_up
 
 CHROMIUM = Path("/usr/bin/chromium")
 GROUP_ID = "C" + "b2" * 16
@@ -45,12 +45,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Server:
     base_url: str
@@ -58,23 +52,9 @@ class Server:
     log: Path
 
 
-async def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(600):
-            if proc.poll() is not None:
-                raise AssertionError(f"uvicorn exited:\n{log.read_text()[-3000:]}")
-            try:
-                if (await http.get(f"{url}/readyz")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"uvicorn never became ready:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture
 async def server(tmp_path: Path, fake_line: FakeLineServer) -> AsyncIterator[Server]:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "DATABASE_", "REDIS_"))},
@@ -94,7 +74,7 @@ async def server(tmp_path: Path, fake_line: FakeLineServer) -> AsyncIterator[Ser
             cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     try:
-        await _wait_ready(base, proc, log)
+        await wait_until_up(f"{base}/readyz", exit_code=proc.poll, details=lambda: log.read_text()[-3000:])
         yield Server(base, env, log)
     finally:
         proc.terminate()

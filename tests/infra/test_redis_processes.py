@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -22,29 +21,12 @@ from redis.asyncio import Redis
 
 from integrations.line.fake import FakeLineServer, Fault
 from tests.factories import ACCESS_TOKEN, CHANNEL_SECRET, body, signed_headers, text_event
+from tests.servers import free_port, wait_until_up
 
 pytestmark = pytest.mark.redis
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = ["สวัสดีค่ะ", "อบต.เปิดกี่โมงครับ", "ขอบคุณมากครับ", "ภาษีป้ายต้องใช้เอกสารอะไรบ้างคะ"]
 PARTITIONS = 8
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def _wait_up(url: str) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(900):
-            try:
-                if (await http.get(url)).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"{url} did not come up")
 
 
 def _first_reply_order(fake_line: FakeLineServer) -> dict[str, list[str]]:
@@ -76,7 +58,7 @@ async def test_two_web_processes_and_two_workers_keep_order_once_and_survive_a_k
            "LINE_DATA_API_BASE_URL": fake_line.base_url, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
            "STORAGE_DIR": str(tmp_path / "uploads"), "WATCH_KNOWLEDGE": "false", "LOG_LEVEL": "WARNING",
            "REDIS_URL": redis_url, "WORKER_PARTITIONS": str(PARTITIONS), "QUEUE_LEASE_SECONDS": "3"}
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     webs = [await asyncio.create_subprocess_exec(
         sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port), cwd=REPO,
         env={**env, "RUN_WORKERS": "false"}, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
@@ -87,7 +69,7 @@ async def test_two_web_processes_and_two_workers_keep_order_once_and_survive_a_k
     clients = [httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") for port in ports]
     try:
         for port in ports:
-            await _wait_up(f"http://127.0.0.1:{port}/readyz")
+            await wait_until_up(f"http://127.0.0.1:{port}/readyz", attempts=900)
 
         # --- 1: bursts through both web processes, each event delivered twice ---------------------
         users = [f"U{n:032x}" for n in (101, 102, 103)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
@@ -13,33 +12,14 @@ import httpx
 
 from integrations.line.fake import FakeLineServer, Fault
 from tests.factories import ACCESS_TOKEN, CHANNEL_SECRET, body, signed_headers, text_event
+from tests.servers import free_port, wait_until_up
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = ["อบต.เปิดกี่โมงครับ", "ภาษีป้ายต้องใช้เอกสารอะไรบ้างคะ", "สวัสดีค่ะ", "ขอบคุณมากครับ"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def _wait_up(url: str, proc: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(600):
-            if proc.returncode is not None:
-                raise AssertionError("the server exited during start-up")
-            try:
-                if (await http.get(url)).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError("the server did not start")
-
-
 async def test_sigterm_during_a_burst_loses_no_accepted_event(tmp_path: Path, fake_line: FakeLineServer) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO), "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "LINE_API_BASE_URL": fake_line.base_url,
            "LINE_DATA_API_BASE_URL": fake_line.base_url, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
@@ -52,7 +32,7 @@ async def test_sigterm_during_a_burst_loses_no_accepted_event(tmp_path: Path, fa
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        await _wait_up(f"{base}/healthz", proc)
+        await wait_until_up(f"{base}/healthz", exit_code=lambda: proc.returncode)
         # LINE answers slowly, so turns are still queued and in flight when the signal arrives
         fake_line.fail_next("/v2/bot/message/reply", *[Fault(200, delay=0.1)] * 200)
         users = [f"U{n:032x}" for n in range(1, 9)]

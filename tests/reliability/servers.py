@@ -10,15 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
+from tests.servers import free_port, wait_until_up
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class BotProcess:
@@ -40,17 +34,10 @@ class BotProcess:
             [sys.executable, "-m", "uvicorn", "app:app", "--port", str(self.port), "--log-level", "warning"],
             cwd=REPO, env=self.env, stdout=log, stderr=log,
         )
-        async with httpx.AsyncClient() as http:
-            for _ in range(int(wait_seconds * 10)):
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"bot exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
-                try:
-                    if (await http.get(self.url + "/healthz")).status_code == 200:
-                        return self
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise RuntimeError("bot did not start: " + self.log_path.read_text()[-2000:])
+        proc = self.proc
+        await wait_until_up(self.url + "/healthz", attempts=int(wait_seconds * 10), exit_code=proc.poll,
+                            details=lambda: self.log_path.read_text()[-2000:])
+        return self
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
