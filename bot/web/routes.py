@@ -177,13 +177,18 @@ async def _bill_view(page: _Page, bill: Bill, token: str) -> dict[str, Any]:
     return view
 
 
-@router.get("/pay/{token}", response_class=HTMLResponse)
-async def pay_page(request: Request, token: str) -> Response:
+async def _bill_page(request: Request, token: str, template: str) -> Response:
+    """The bill as a page (on the phone, or printable): an opened link shows it, a bad one its Thai page."""
     opened = await _bill(request, token)
     if isinstance(opened, Response):
         return opened
     page, bill = opened
-    return templates.TemplateResponse(request, "pay.html", await _bill_view(page, bill, token), headers=PAGE_HEADERS)
+    return templates.TemplateResponse(request, template, await _bill_view(page, bill, token), headers=PAGE_HEADERS)
+
+
+@router.get("/pay/{token}", response_class=HTMLResponse)
+async def pay_page(request: Request, token: str) -> Response:
+    return await _bill_page(request, token, "pay.html")
 
 
 @router.get("/pay/{token}/qr.png")
@@ -205,11 +210,7 @@ async def pay_qr(request: Request, token: str) -> Response:
 
 @router.get("/pay/{token}/print", response_class=HTMLResponse)
 async def pay_print(request: Request, token: str) -> Response:
-    opened = await _bill(request, token)
-    if isinstance(opened, Response):
-        return opened
-    page, bill = opened
-    return templates.TemplateResponse(request, "print.html", await _bill_view(page, bill, token), headers=PAGE_HEADERS)
+    return await _bill_page(request, token, "print.html")
 
 
 @router.get("/files/licence/{token}")
